@@ -1,0 +1,68 @@
+# Currency API - every developer and CI entry point. `make` lists the targets.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+PLATFORMS := linux/amd64 linux/arm64
+TOOLS_BIN := $(shell scripts/install-tools.sh --path)
+export PATH := $(TOOLS_BIN):$(PATH)
+
+# In CI a missing tool fails the run; on a laptop it is skipped, loudly.
+define need_tool
+	if ! command -v $(1) >/dev/null; then \
+	  if [[ "$${CI:-}" == "true" ]]; then echo "FAIL $(1): not installed (CI installs it with scripts/install-tools.sh)"; exit 1; fi; \
+	  echo "SKIPPED $(1): not installed; install it with: scripts/install-tools.sh $(1)"; exit 0; \
+	fi;
+endef
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+.PHONY: run
+run: ## Serve on :8080 (PORT to change; RATES_PROVIDER=offline for no network)
+	go run -ldflags "-X main.version=$(VERSION)" ./cmd/currency-api
+
+.PHONY: test
+test: lint unit build ## Everything CI checks: lint, unit tests with -race, both release builds
+	@echo "make test: all checks passed"
+
+.PHONY: unit
+unit: ## Go tests with the race detector
+	go test -race -count=1 ./...
+
+.PHONY: lint
+lint: ## gofmt, go vet, staticcheck, go.mod tidiness
+	@out=$$(gofmt -l .); if [[ -n "$$out" ]]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	@$(call need_tool,staticcheck) staticcheck ./...
+	@go mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+
+.PHONY: build
+build: ## Release binaries for linux/amd64 and linux/arm64 into bin/, with the Dockerfile's flags
+	@for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; out=bin/currency-api-$$os-$$arch; \
+	  scripts/build.sh "$$out" "$$os" "$$arch" "$(VERSION)"; \
+	  echo "built $$out ($$(du -h "$$out" | cut -f1))"; \
+	done
+
+.PHONY: bench
+bench: ## Go benchmarks of the convert path, then a loopback load run against a minimal Go JSON handler
+	go test -run='^$$' -bench=. -benchmem -count=1 ./internal/currency/ ./internal/server/
+	go run ./cmd/loadbench
+
+.PHONY: fuzz
+fuzz: ## Run each fuzz target for FUZZTIME (default 20s)
+	go test -run='^$$' -fuzz=FuzzParse$$ -fuzztime=$${FUZZTIME:-20s} ./internal/ecb
+	go test -run='^$$' -fuzz=FuzzParseCSV -fuzztime=$${FUZZTIME:-20s} ./internal/ecb
+	go test -run='^$$' -fuzz=FuzzQuery -fuzztime=$${FUZZTIME:-20s} ./internal/server
+
+.PHONY: tools
+tools: ## Install the pinned developer tools into the cache (slow the first time)
+	scripts/install-tools.sh
+
+.PHONY: clean
+clean: ## Remove build outputs
+	rm -rf bin

@@ -1,0 +1,128 @@
+package currency
+
+import (
+	"fmt"
+
+	"github.com/cockroachdb/apd/v3"
+)
+
+// RateDigits is the number of significant digits of a displayed cross rate:
+// twice what the ECB publishes (five or six), so that the rate shown never
+// hides a difference in the published ones.
+const RateDigits = 12
+
+// exact performs arithmetic that must not round: with the amount limits, every
+// product and remainder below has under 50 digits, and the Inexact trap turns
+// any rounding into an error instead of a silent loss.
+var exact = apd.Context{
+	Precision:   100,
+	MaxExponent: apd.MaxExponent,
+	MinExponent: apd.MinExponent,
+	Traps:       apd.DefaultTraps | apd.Inexact,
+}
+
+// display rounds cross rates for display.
+var display = apd.Context{
+	Precision:   RateDigits,
+	MaxExponent: apd.MaxExponent,
+	MinExponent: apd.MinExponent,
+	Rounding:    apd.RoundHalfEven,
+	Traps:       apd.DefaultTraps,
+}
+
+// Conversion is the result of converting an amount on one publication.
+type Conversion struct {
+	From, To  Code
+	Amount    apd.Decimal
+	Rate      apd.Decimal // units of To per unit of From, RateDigits significant digits
+	Converted apd.Decimal // rounded half-up to To's minor units
+	Date      Date
+}
+
+// CrossRate returns the units of to per unit of from, computed through the
+// euro (to per EUR divided by from per EUR) and rounded to RateDigits
+// significant digits, half-even, trailing zeros removed.
+func (t Table) CrossRate(from, to Code) (apd.Decimal, error) {
+	var r apd.Decimal
+	fromRate, toRate, err := t.pair(from, to)
+	if err != nil {
+		return r, err
+	}
+	if _, err := display.Quo(&r, toRate.Decimal(), fromRate.Decimal()); err != nil {
+		return r, fmt.Errorf("cross rate %s/%s: %w", from, to, err)
+	}
+	r.Reduce(&r)
+	return r, nil
+}
+
+// Convert converts amount from one currency to another with the rates of t.
+//
+// The converted amount is amount × (to per EUR) ÷ (from per EUR), computed
+// exactly and rounded once, half-up, to the target currency's ISO 4217 minor
+// units: the rule of Council Regulation (EC) No 1103/97 for euro conversions.
+// The displayed rate is rounded separately and is not used for the amount.
+func (t Table) Convert(from, to Code, amount apd.Decimal) (Conversion, error) {
+	c := Conversion{From: from, To: to, Amount: amount, Date: t.Date}
+	fromRate, toRate, err := t.pair(from, to)
+	if err != nil {
+		return c, err
+	}
+	units, ok := MinorUnits(to)
+	if !ok {
+		return c, fmt.Errorf("no minor units for %s", to)
+	}
+	if c.Converted, err = divideRoundHalfUp(&amount, toRate.Decimal(), fromRate.Decimal(), units); err != nil {
+		return c, fmt.Errorf("convert %s to %s: %w", from, to, err)
+	}
+	if c.Rate, err = t.CrossRate(from, to); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+func (t Table) pair(from, to Code) (Rate, Rate, error) {
+	fromRate, err := t.Rate(from)
+	if err != nil {
+		return Rate{}, Rate{}, err
+	}
+	toRate, err := t.Rate(to)
+	if err != nil {
+		return Rate{}, Rate{}, err
+	}
+	return fromRate, toRate, nil
+}
+
+// divideRoundHalfUp returns a × b ÷ c rounded half-up to places decimal
+// places, for non-negative a and positive b, c. It works on integers: with
+// n = a × b × 10^places, q = ⌊n ÷ c⌋ and r = n − q × c, the result is
+// (q + [2r ≥ c]) × 10^−places, with no intermediate rounding at all.
+func divideRoundHalfUp(a, b, c *apd.Decimal, places int) (apd.Decimal, error) {
+	var n, q, qc, r, twice apd.Decimal
+	if _, err := exact.Mul(&n, a, b); err != nil {
+		return q, err
+	}
+	n.Exponent += int32(places)
+	if _, err := exact.QuoInteger(&q, &n, c); err != nil {
+		return q, err
+	}
+	if _, err := exact.Mul(&qc, &q, c); err != nil {
+		return q, err
+	}
+	if _, err := exact.Sub(&r, &n, &qc); err != nil {
+		return q, err
+	}
+	if _, err := exact.Add(&twice, &r, &r); err != nil {
+		return q, err
+	}
+	if twice.Cmp(c) >= 0 {
+		if _, err := exact.Add(&q, &q, apd.New(1, 0)); err != nil {
+			return q, err
+		}
+	}
+	// q is an integer; shifting its exponent back gives exactly places digits.
+	if _, err := exact.Quantize(&q, &q, 0); err != nil {
+		return q, err
+	}
+	q.Exponent -= int32(places)
+	return q, nil
+}

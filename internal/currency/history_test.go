@@ -1,0 +1,343 @@
+package currency_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/currency"
+)
+
+// day builds a publication from code/rate pairs written as strings.
+func day(t *testing.T, date, source string, rates map[currency.Code]string) currency.Day {
+	t.Helper()
+	d := currency.Day{Date: mustDate(t, date), Source: source, Rates: make(map[currency.Code]currency.Rate, len(rates))}
+	for code, s := range rates {
+		d.Rates[code] = mustRate(t, s)
+	}
+	return d
+}
+
+// newHistory builds a history and fails on any ignored code.
+func newHistory(t *testing.T, days ...currency.Day) *currency.History {
+	t.Helper()
+	h, ignored := currency.NewHistory(days)
+	if len(ignored) > 0 {
+		t.Fatalf("NewHistory ignored %v", ignored)
+	}
+	return h
+}
+
+// tableOn returns the table in force on date or fails the test.
+func tableOn(t *testing.T, h *currency.History, date string) currency.Table {
+	t.Helper()
+	tbl, ok := h.On(mustDate(t, date))
+	if !ok {
+		t.Fatalf("On(%s) = false", date)
+	}
+	return tbl
+}
+
+// rateString returns the rate of code in tbl, or fails the test.
+func rateString(t *testing.T, tbl currency.Table, code currency.Code) string {
+	t.Helper()
+	r, err := tbl.Rate(code)
+	if err != nil {
+		t.Fatalf("Table(%s).Rate(%s) error = %v", tbl.Date, code, err)
+	}
+	return r.String()
+}
+
+func TestNewHistoryEmpty(t *testing.T) {
+	h, ignored := currency.NewHistory(nil)
+	if got, want := h.Len(), 0; got != want {
+		t.Errorf("Len() = %d, want %d", got, want)
+	}
+	if len(ignored) != 0 {
+		t.Errorf("ignored = %v, want none", ignored)
+	}
+	if got, want := h.Latest(), currency.Date(0); got != want {
+		t.Errorf("Latest() = %v, want %v", got, want)
+	}
+	if got, want := h.Oldest(), currency.Date(0); got != want {
+		t.Errorf("Oldest() = %v, want %v", got, want)
+	}
+	if _, ok := h.On(mustDate(t, "2025-06-02")); ok {
+		t.Error("On() = true on an empty history")
+	}
+	if _, _, ok := h.Span(currency.EUR); ok {
+		t.Error("Span(EUR) = true on an empty history")
+	}
+	if _, _, ok := h.Span("USD"); ok {
+		t.Error("Span(USD) = true on an empty history")
+	}
+}
+
+func TestNewHistory(t *testing.T) {
+	h, ignored := currency.NewHistory([]currency.Day{
+		day(t, "2025-06-04", "ecb", map[currency.Code]string{"USD": "1.1404", "JPY": "164.07"}),
+		day(t, "2025-06-02", "snapshot", map[currency.Code]string{"USD": "1.1444", "XYZ": "2", "KWD": "0.35"}),
+		day(t, "2025-06-03", "ecb", map[currency.Code]string{"USD": "1.1376", "EUR": "1", "ABC": "3", "KWD": "0.34"}),
+	})
+	if got, want := ignored, []currency.Code{"ABC", "EUR", "KWD", "XYZ"}; !slices.Equal(got, want) {
+		t.Errorf("ignored = %v, want %v (sorted, each once)", got, want)
+	}
+	if got, want := h.Len(), 3; got != want {
+		t.Errorf("Len() = %d, want %d", got, want)
+	}
+	if got, want := h.Oldest().String(), "2025-06-02"; got != want {
+		t.Errorf("Oldest() = %s, want %s", got, want)
+	}
+	if got, want := h.Latest().String(), "2025-06-04"; got != want {
+		t.Errorf("Latest() = %s, want %s", got, want)
+	}
+	tests := []struct {
+		date, source, usd string
+	}{
+		{"2025-06-02", "snapshot", "1.1444"},
+		{"2025-06-03", "ecb", "1.1376"},
+		{"2025-06-04", "ecb", "1.1404"},
+	}
+	for _, tt := range tests {
+		tbl := tableOn(t, h, tt.date)
+		if got, want := tbl.Date.String(), tt.date; got != want {
+			t.Errorf("On(%s).Date = %s, want %s", tt.date, got, want)
+		}
+		if got, want := tbl.Source, tt.source; got != want {
+			t.Errorf("On(%s).Source = %s, want %s", tt.date, got, want)
+		}
+		if got, want := rateString(t, tbl, "USD"), tt.usd; got != want {
+			t.Errorf("On(%s).Rate(USD) = %s, want %s", tt.date, got, want)
+		}
+		if got, want := rateString(t, tbl, currency.EUR), "1"; got != want {
+			t.Errorf("On(%s).Rate(EUR) = %s, want %s", tt.date, got, want)
+		}
+	}
+	if _, err := tableOn(t, h, "2025-06-02").Rate("KWD"); !errors.Is(err, currency.ErrNoRate) {
+		t.Errorf("Rate(KWD) error = %v, want %v", err, currency.ErrNoRate)
+	}
+}
+
+func TestNewHistoryDoesNotAliasInput(t *testing.T) {
+	d := day(t, "2025-06-02", "ecb", map[currency.Code]string{"USD": "1.1444"})
+	h := newHistory(t, d)
+	d.Rates["USD"] = mustRate(t, "9")
+	d.Rates["GBP"] = mustRate(t, "9")
+	tbl := tableOn(t, h, "2025-06-02")
+	if got, want := rateString(t, tbl, "USD"), "1.1444"; got != want {
+		t.Errorf("Rate(USD) after changing the input = %s, want %s", got, want)
+	}
+	if _, err := tbl.Rate("GBP"); !errors.Is(err, currency.ErrNoRate) {
+		t.Errorf("Rate(GBP) after changing the input: error = %v, want %v", err, currency.ErrNoRate)
+	}
+}
+
+func TestHistoryOn(t *testing.T) {
+	// Friday and the Tuesday after a Monday holiday-like gap.
+	h := newHistory(t,
+		day(t, "2025-06-06", "ecb", map[currency.Code]string{"USD": "1.1445"}),
+		day(t, "2025-06-10", "ecb", map[currency.Code]string{"USD": "1.1420"}),
+	)
+	tests := []struct {
+		date   string
+		want   string // date of the table in force, "" for none
+		source string
+	}{
+		{"1999-01-04", "", ""},
+		{"2025-06-05", "", ""},
+		{"2025-06-06", "2025-06-06", "ecb"},
+		{"2025-06-07", "2025-06-06", "ecb"},
+		{"2025-06-08", "2025-06-06", "ecb"},
+		{"2025-06-09", "2025-06-06", "ecb"},
+		{"2025-06-10", "2025-06-10", "ecb"},
+		{"2025-06-11", "2025-06-10", "ecb"},
+		{"2030-01-01", "2025-06-10", "ecb"},
+	}
+	for _, tt := range tests {
+		tbl, ok := h.On(mustDate(t, tt.date))
+		if tt.want == "" {
+			if ok {
+				t.Errorf("On(%s) = %s, true, want false", tt.date, tbl.Date)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("On(%s) = false, want %s", tt.date, tt.want)
+			continue
+		}
+		if got, want := tbl.Date.String(), tt.want; got != want {
+			t.Errorf("On(%s).Date = %s, want %s", tt.date, got, want)
+		}
+	}
+}
+
+func TestHistoryMerge(t *testing.T) {
+	original := newHistory(t,
+		day(t, "2025-06-02", "snapshot", map[currency.Code]string{"USD": "1.1444", "GBP": "0.8440"}),
+		day(t, "2025-06-03", "snapshot", map[currency.Code]string{"USD": "1.1376", "GBP": "0.8420"}),
+	)
+	before := tableOn(t, original, "2025-06-03")
+
+	merged, ignored := original.Merge([]currency.Day{
+		day(t, "2025-06-04", "ecb", map[currency.Code]string{"USD": "1.1404", "JPY": "164.07"}),
+		day(t, "2025-06-03", "ecb", map[currency.Code]string{"USD": "1.1380"}), // a correction
+		day(t, "2025-06-05", "ecb", map[currency.Code]string{"USD": "1.1410", "KWD": "0.35"}),
+	})
+	if got, want := ignored, []currency.Code{"KWD"}; !slices.Equal(got, want) {
+		t.Errorf("Merge ignored = %v, want %v", got, want)
+	}
+	if got, want := merged.Len(), 4; got != want {
+		t.Errorf("merged Len() = %d, want %d", got, want)
+	}
+	if got, want := merged.Oldest().String(), "2025-06-02"; got != want {
+		t.Errorf("merged Oldest() = %s, want %s", got, want)
+	}
+	if got, want := merged.Latest().String(), "2025-06-05"; got != want {
+		t.Errorf("merged Latest() = %s, want %s", got, want)
+	}
+
+	// The replaced day is the new delivery as a whole: GBP is gone from it.
+	replaced := tableOn(t, merged, "2025-06-03")
+	if got, want := replaced.Source, "ecb"; got != want {
+		t.Errorf("replaced day Source = %s, want %s", got, want)
+	}
+	if got, want := rateString(t, replaced, "USD"), "1.138"; got != want {
+		t.Errorf("replaced day Rate(USD) = %s, want %s", got, want)
+	}
+	if _, err := replaced.Rate("GBP"); !errors.Is(err, currency.ErrNoRate) {
+		t.Errorf("replaced day Rate(GBP) error = %v, want %v", err, currency.ErrNoRate)
+	}
+	if got, want := rateString(t, tableOn(t, merged, "2025-06-02"), "GBP"), "0.844"; got != want {
+		t.Errorf("kept day Rate(GBP) = %s, want %s", got, want)
+	}
+	if got, want := rateString(t, tableOn(t, merged, "2025-06-04"), "JPY"), "164.07"; got != want {
+		t.Errorf("new day Rate(JPY) = %s, want %s", got, want)
+	}
+
+	// The original and the tables taken from it are untouched.
+	if got, want := original.Len(), 2; got != want {
+		t.Errorf("original Len() after Merge = %d, want %d", got, want)
+	}
+	if got, want := original.Latest().String(), "2025-06-03"; got != want {
+		t.Errorf("original Latest() after Merge = %s, want %s", got, want)
+	}
+	after := tableOn(t, original, "2025-06-03")
+	for _, tbl := range []currency.Table{before, after} {
+		if got, want := tbl.Source, "snapshot"; got != want {
+			t.Errorf("original table Source after Merge = %s, want %s", got, want)
+		}
+		if got, want := rateString(t, tbl, "USD"), "1.1376"; got != want {
+			t.Errorf("original table Rate(USD) after Merge = %s, want %s", got, want)
+		}
+		if got, want := rateString(t, tbl, "GBP"), "0.842"; got != want {
+			t.Errorf("original table Rate(GBP) after Merge = %s, want %s", got, want)
+		}
+	}
+	if _, _, ok := original.Span("JPY"); ok {
+		t.Error("original Span(JPY) = true after Merge")
+	}
+}
+
+func TestHistoryMergeNothing(t *testing.T) {
+	h := newHistory(t, day(t, "2025-06-02", "ecb", map[currency.Code]string{"USD": "1.1444"}))
+	merged, ignored := h.Merge(nil)
+	if len(ignored) != 0 {
+		t.Errorf("Merge(nil) ignored = %v", ignored)
+	}
+	if got, want := merged.Len(), 1; got != want {
+		t.Errorf("Merge(nil).Len() = %d, want %d", got, want)
+	}
+	if got, want := rateString(t, tableOn(t, merged, "2025-06-02"), "USD"), "1.1444"; got != want {
+		t.Errorf("Merge(nil) Rate(USD) = %s, want %s", got, want)
+	}
+}
+
+func TestHistorySpan(t *testing.T) {
+	h := newHistory(t,
+		day(t, "2007-12-28", "snapshot", map[currency.Code]string{"USD": "1.4688", "CYP": "0.585274"}),
+		day(t, "2007-12-31", "snapshot", map[currency.Code]string{"USD": "1.4721", "CYP": "0.585274"}),
+		day(t, "2008-01-02", "snapshot", map[currency.Code]string{"USD": "1.4789"}),
+		day(t, "2008-01-03", "snapshot", map[currency.Code]string{"USD": "1.4757", "ISK": "91.60"}),
+	)
+	tests := []struct {
+		code        currency.Code
+		first, last string
+		ok          bool
+	}{
+		{"EUR", "2007-12-28", "2008-01-03", true},
+		{"USD", "2007-12-28", "2008-01-03", true},
+		{"CYP", "2007-12-28", "2007-12-31", true},
+		{"ISK", "2008-01-03", "2008-01-03", true},
+		{"GBP", "", "", false}, // supported, never published here
+		{"KWD", "", "", false},
+		{"ABC", "", "", false},
+	}
+	for _, tt := range tests {
+		first, last, ok := h.Span(tt.code)
+		if ok != tt.ok {
+			t.Errorf("Span(%s) ok = %t, want %t", tt.code, ok, tt.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if got, want := first.String()+" "+last.String(), tt.first+" "+tt.last; got != want {
+			t.Errorf("Span(%s) = %s, want %s", tt.code, got, want)
+		}
+	}
+}
+
+func TestTableRateErrors(t *testing.T) {
+	h := newHistory(t,
+		day(t, "2007-12-28", "snapshot", map[currency.Code]string{"USD": "1.4688", "CYP": "0.585274"}),
+		day(t, "2007-12-31", "snapshot", map[currency.Code]string{"USD": "1.4721", "CYP": "0.585274"}),
+		day(t, "2008-01-02", "snapshot", map[currency.Code]string{"USD": "1.4789"}),
+	)
+	tbl := tableOn(t, h, "2008-01-05")
+	tests := []struct {
+		code currency.Code
+		want []string // fragments of the message
+	}{
+		{"CYP", []string{"CYP", "2008-01-02", "2007-12-28", "2007-12-31"}},
+		{"GBP", []string{"GBP", "2008-01-02"}},
+		{"KWD", []string{"KWD", "2008-01-02"}},
+	}
+	for _, tt := range tests {
+		r, err := tbl.Rate(tt.code)
+		if !errors.Is(err, currency.ErrNoRate) {
+			t.Errorf("Rate(%s) = %v, %v, want %v", tt.code, r, err, currency.ErrNoRate)
+			continue
+		}
+		if !r.IsZero() {
+			t.Errorf("Rate(%s) = %v with an error, want the zero Rate", tt.code, r)
+		}
+		for _, frag := range tt.want {
+			if !strings.Contains(err.Error(), frag) {
+				t.Errorf("Rate(%s) error = %q, want it to contain %q", tt.code, err, frag)
+			}
+		}
+	}
+	if got, want := rateString(t, tableOn(t, h, "2007-12-31"), "CYP"), "0.585274"; got != want {
+		t.Errorf("Rate(CYP) on 2007-12-31 = %s, want %s", got, want)
+	}
+}
+
+func TestTableCodes(t *testing.T) {
+	h := newHistory(t,
+		day(t, "2025-06-02", "ecb", map[currency.Code]string{"ZAR": "20.3", "USD": "1.1444", "AUD": "1.77", "JPY": "163.36"}),
+		day(t, "2025-06-03", "ecb", map[currency.Code]string{"GBP": "0.842"}),
+	)
+	tests := []struct {
+		date string
+		want []currency.Code
+	}{
+		{"2025-06-02", []currency.Code{"AUD", "EUR", "JPY", "USD", "ZAR"}},
+		{"2025-06-03", []currency.Code{"EUR", "GBP"}},
+	}
+	for _, tt := range tests {
+		if got := tableOn(t, h, tt.date).Codes(); !slices.Equal(got, tt.want) {
+			t.Errorf("On(%s).Codes() = %v, want %v", tt.date, got, tt.want)
+		}
+	}
+}

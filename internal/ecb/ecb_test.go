@@ -1,0 +1,351 @@
+package ecb_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/currency"
+	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
+)
+
+// now is the clock of every client under test: Saturday 10 May 2025, the
+// day after the publication in testdata/eurofxref-daily.xml.
+var now = time.Date(2025, time.May, 10, 12, 0, 0, 0, time.UTC)
+
+func fixedNow() time.Time { return now }
+
+func today() currency.Date { return currency.DateOf(now) }
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// newClient starts a server running h and returns a client of it.
+func newClient(t *testing.T, h http.Handler) *ecb.Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return ecb.New(srv.URL, srv.Client(), fixedNow)
+}
+
+// serveFile answers every request with status and the named testdata file.
+func serveFile(t *testing.T, status int, name string) http.Handler {
+	t.Helper()
+	body := readTestdata(t, name)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(status)
+		w.Write(body)
+	})
+}
+
+// feedServer serves the feeds from testdata, the file for a feed given by
+// files (the feed's own name when absent), and records the paths asked for.
+type feedServer struct {
+	files map[string]string
+
+	mu    sync.Mutex
+	paths []string
+}
+
+func (s *feedServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.paths = append(s.paths, r.URL.Path)
+	s.mu.Unlock()
+	name := path.Base(r.URL.Path)
+	if f, ok := s.files[name]; ok {
+		name = f
+	}
+	body, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.Write(body)
+}
+
+func (s *feedServer) requested() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.paths)
+}
+
+func TestName(t *testing.T) {
+	if got, want := ecb.New("", nil, nil).Name(), "ecb"; got != want {
+		t.Errorf("Name() = %q, want %q", got, want)
+	}
+}
+
+func TestFetchDaily(t *testing.T) {
+	c := newClient(t, &feedServer{})
+	days, err := c.Fetch(t.Context(), currency.NewDate(2025, time.May, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(days), 1; got != want {
+		t.Fatalf("got %d days, want %d", got, want)
+	}
+	day := days[0]
+	if got, want := day.Date, currency.NewDate(2025, time.May, 9); got != want {
+		t.Errorf("Date = %s, want %s", got, want)
+	}
+	if got, want := day.Source, "ecb"; got != want {
+		t.Errorf("Source = %q, want %q", got, want)
+	}
+	feed := readTestdata(t, ecb.DailyFeed)
+	if got, want := len(day.Rates), bytes.Count(feed, []byte("currency=")); got != want {
+		t.Errorf("got %d rates, want %d", got, want)
+	}
+	for code, want := range map[currency.Code]string{"USD": "1.1252", "JPY": "163.36", "IDR": "18606.59", "ZAR": "20.4835"} {
+		if got := day.Rates[code].String(); got != want {
+			t.Errorf("%s = %s, want %s", code, got, want)
+		}
+	}
+}
+
+func TestParseFeeds(t *testing.T) {
+	for _, feed := range []string{ecb.DailyFeed, ecb.RecentFeed, ecb.HistoryFeed} {
+		t.Run(feed, func(t *testing.T) {
+			body := readTestdata(t, feed)
+			days, err := ecb.Parse(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := len(days), bytes.Count(body, []byte("time=")); got != want {
+				t.Errorf("got %d days, want %d", got, want)
+			}
+			rates := 0
+			for i, d := range days {
+				if i > 0 && d.Date <= days[i-1].Date {
+					t.Errorf("day %d (%s) is not after %s", i, d.Date, days[i-1].Date)
+				}
+				rates += len(d.Rates)
+			}
+			if got, want := rates, bytes.Count(body, []byte("rate=")); got != want {
+				t.Errorf("got %d rates in all, want %d", got, want)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	envelope := func(cubes string) string {
+		return `<?xml version="1.0" encoding="UTF-8"?>
+<gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref">
+<gesmes:subject>Reference rates</gesmes:subject><Cube>` + cubes + `</Cube></gesmes:Envelope>`
+	}
+	day := func(date, rates string) string { return `<Cube time="` + date + `">` + rates + `</Cube>` }
+	usd := `<Cube currency="USD" rate="1.1252"/>`
+	tests := []struct {
+		name, doc string
+		want      error
+	}{
+		{"malformed", string(readTestdata(t, "malformed.xml")), ecb.ErrFormat},
+		{"truncated", string(readTestdata(t, "truncated.xml")), ecb.ErrFormat},
+		{"html", string(readTestdata(t, "error-page.html")), ecb.ErrFormat},
+		{"wrong namespace", string(readTestdata(t, "wrong-namespace.xml")), ecb.ErrFormat},
+		{"no rates", string(readTestdata(t, "no-rates.xml")), ecb.ErrNoRates},
+		{"day without rates", string(readTestdata(t, "empty-day.xml")), ecb.ErrNoRates},
+		{"duplicate date", string(readTestdata(t, "duplicate-date.xml")), ecb.ErrFormat},
+		{"empty", "", ecb.ErrNoRates},
+		{"other root", `<Envelope>` + day("2025-05-09", usd) + `</Envelope>`, ecb.ErrFormat},
+		{"no namespace on Cube", strings.Replace(envelope(day("2025-05-09", usd)), ` xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref"`, "", 1), ecb.ErrFormat},
+		{"bad date", envelope(day("2025-02-30", usd)), ecb.ErrFormat},
+		{"date with time", envelope(day("2025-05-09T16:00:00Z", usd)), ecb.ErrFormat},
+		{"no time", envelope(`<Cube>` + usd + `</Cube>`), ecb.ErrFormat},
+		{"lower-case code", envelope(day("2025-05-09", `<Cube currency="usd" rate="1.1252"/>`)), ecb.ErrFormat},
+		{"no code", envelope(day("2025-05-09", `<Cube rate="1.1252"/>`)), ecb.ErrFormat},
+		{"negative rate", envelope(day("2025-05-09", `<Cube currency="USD" rate="-1.1252"/>`)), ecb.ErrFormat},
+		{"zero rate", envelope(day("2025-05-09", `<Cube currency="USD" rate="0"/>`)), ecb.ErrFormat},
+		{"text rate", envelope(day("2025-05-09", `<Cube currency="USD" rate="N/A"/>`)), ecb.ErrFormat},
+		{"no rate", envelope(day("2025-05-09", `<Cube currency="USD"/>`)), ecb.ErrFormat},
+		{"duplicate currency", envelope(day("2025-05-09", usd+usd)), ecb.ErrFormat},
+		{"nested too deep", envelope(day("2025-05-09", `<Cube currency="USD" rate="1.1252">`+usd+`</Cube>`)), ecb.ErrFormat},
+		{"other element in day", envelope(day("2025-05-09", usd+`<note/>`)), ecb.ErrFormat},
+		{"trailing garbage", envelope(day("2025-05-09", usd)) + `<Cube>`, ecb.ErrFormat},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			days, err := ecb.Parse(strings.NewReader(tt.doc))
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Parse() error = %v, want %v", err, tt.want)
+			}
+			if days != nil {
+				t.Errorf("Parse() returned %d days with the error, want none", len(days))
+			}
+		})
+	}
+}
+
+func TestFetchErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		file   string
+		want   error
+	}{
+		{"html page with 200", http.StatusOK, "error-page.html", ecb.ErrFormat},
+		{"html page with 503", http.StatusServiceUnavailable, "error-page.html", ecb.ErrStatus},
+		{"500", http.StatusInternalServerError, "error-page.html", ecb.ErrStatus},
+		{"429", http.StatusTooManyRequests, "error-page.html", ecb.ErrStatus},
+		{"feed with 404", http.StatusNotFound, ecb.DailyFeed, ecb.ErrStatus},
+		{"malformed", http.StatusOK, "malformed.xml", ecb.ErrFormat},
+		{"truncated", http.StatusOK, "truncated.xml", ecb.ErrFormat},
+		{"wrong namespace", http.StatusOK, "wrong-namespace.xml", ecb.ErrFormat},
+		{"no rates", http.StatusOK, "no-rates.xml", ecb.ErrNoRates},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, serveFile(t, tt.status, tt.file))
+			days, err := c.Fetch(t.Context(), today())
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Fetch() error = %v, want %v", err, tt.want)
+			}
+			if days != nil {
+				t.Errorf("Fetch() returned %d days with the error, want none", len(days))
+			}
+			if tt.status != http.StatusOK && !strings.Contains(err.Error(), strconv.Itoa(tt.status)) {
+				t.Errorf("error %q does not name status %d", err, tt.status)
+			}
+		})
+	}
+}
+
+func TestFetchStatusSnippet(t *testing.T) {
+	page := readTestdata(t, "error-page.html")
+	c := newClient(t, serveFile(t, http.StatusServiceUnavailable, "error-page.html"))
+	_, err := c.Fetch(t.Context(), today())
+	if !errors.Is(err, ecb.ErrStatus) {
+		t.Fatalf("Fetch() error = %v, want %v", err, ecb.ErrStatus)
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "<title>Service Unavailable</title>") {
+		t.Errorf("error %q does not quote the start of the body", msg)
+	}
+	if tail := string(page[len(page)-50:]); strings.Contains(msg, strings.TrimSpace(tail)) {
+		t.Errorf("error %q quotes the whole %d-byte body, want it truncated", msg, len(page))
+	}
+}
+
+func TestFetchSlowServer(t *testing.T) {
+	c := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	_, err := c.Fetch(ctx, today())
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Fetch() error = %v, want %v", err, context.DeadlineExceeded)
+	}
+}
+
+func TestFetchEndlessBody(t *testing.T) {
+	c := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><gesmes:Envelope xmlns:gesmes="http://www.gesmes.org/xml/2002-08-01" xmlns="http://www.ecb.int/vocabulary/2002-08-01/eurofxref"><Cube><Cube time="2025-05-09">`))
+		chunk := bytes.Repeat([]byte(`<Cube currency="USD" rate="1.1252"/>`), 1000)
+		for r.Context().Err() == nil {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	_, err := c.Fetch(t.Context(), today())
+	if !errors.Is(err, ecb.ErrTooLarge) {
+		t.Fatalf("Fetch() error = %v, want %v", err, ecb.ErrTooLarge)
+	}
+}
+
+func TestFetchFeedSelection(t *testing.T) {
+	const (
+		daily   = "/" + ecb.DailyFeed
+		recent  = "/" + ecb.RecentFeed
+		history = "/" + ecb.HistoryFeed
+	)
+	tests := []struct {
+		name  string
+		after currency.Date
+		files map[string]string // feed -> testdata file served for it
+		want  []string
+	}{
+		{"today", today(), nil, []string{daily}},
+		{"yesterday", today().AddDays(-1), nil, []string{daily}},
+		{"the day before the daily feed", currency.NewDate(2025, time.May, 8), nil, []string{daily}},
+		{"two days before the daily feed", currency.NewDate(2025, time.May, 7), nil, []string{daily, recent}},
+		{"30 days ago", today().AddDays(-30), nil, []string{daily, recent}},
+		{"as far as the 90-day feed reaches", today().AddDays(-ecb.RecentReach), nil, []string{daily, recent}},
+		{"beyond the 90-day feed", today().AddDays(-ecb.RecentReach - 1), nil, []string{daily, history}},
+		{"2 years ago", today().AddDays(-730), nil, []string{daily, history}},
+		{"nothing held", 0, nil, []string{daily, history}},
+		{"90-day feed too short", today().AddDays(-30), map[string]string{ecb.RecentFeed: ecb.DailyFeed}, []string{daily, recent, history}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := &feedServer{files: tt.files}
+			days, err := newClient(t, srv).Fetch(t.Context(), tt.after)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := srv.requested(); !slices.Equal(got, tt.want) {
+				t.Errorf("requested %v, want %v", got, tt.want)
+			}
+			if got, want := days[len(days)-1].Date, currency.NewDate(2025, time.May, 9); got != want {
+				t.Errorf("newest day = %s, want %s", got, want)
+			}
+			first := max(tt.after.AddDays(1), currency.FirstDate)
+			for !currency.IsPublicationDay(first) {
+				first++
+			}
+			if days[0].Date > first {
+				t.Errorf("oldest day = %s, after the first publication %s after %s: a gap", days[0].Date, first, tt.after)
+			}
+		})
+	}
+}
+
+func TestFetchHistoryTooShort(t *testing.T) {
+	srv := &feedServer{files: map[string]string{ecb.HistoryFeed: ecb.RecentFeed}}
+	days, err := newClient(t, srv).Fetch(t.Context(), today().AddDays(-730))
+	if !errors.Is(err, ecb.ErrFormat) {
+		t.Fatalf("Fetch() error = %v, want %v", err, ecb.ErrFormat)
+	}
+	if days != nil {
+		t.Errorf("Fetch() returned %d days with the error, want none", len(days))
+	}
+}
+
+func TestNewBaseURL(t *testing.T) {
+	for _, base := range []string{"/stats/eurofxref", "/stats/eurofxref/"} {
+		t.Run(base, func(t *testing.T) {
+			fs := &feedServer{}
+			srv := httptest.NewServer(fs)
+			t.Cleanup(srv.Close)
+			c := ecb.New(srv.URL+base, srv.Client(), fixedNow)
+			if _, err := c.Fetch(t.Context(), today()); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := fs.requested(), []string{"/stats/eurofxref/" + ecb.DailyFeed}; !slices.Equal(got, want) {
+				t.Errorf("requested %v, want %v", got, want)
+			}
+		})
+	}
+}

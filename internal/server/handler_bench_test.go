@@ -1,0 +1,44 @@
+package server_test
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/currency"
+	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
+	"github.com/currency-convertor-ecs/currency-api/internal/rates"
+	"github.com/currency-convertor-ecs/currency-api/internal/server"
+)
+
+// BenchmarkConvertHandler measures one /convert request through the whole
+// middleware chain and router, on the real embedded history, with the JSON
+// access log encoded to io.Discard.
+func BenchmarkConvertHandler(b *testing.B) {
+	days, err := ecb.Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	history, _ := currency.NewHistory(days)
+	h := server.NewHandler(server.Config{
+		Logger:           slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Rates:            rates.NewStore(history, time.Hour),
+		Version:          "bench",
+		HostIP:           func() string { return "127.0.0.1" },
+		MetricsNamespace: "CurrencyAPI",
+		Grace:            time.Hour,
+		Now:              time.Now,
+	})
+	req := httptest.NewRequest(http.MethodGet, "/convert?from=GBP&to=JPY&amount=2500.75", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", w.Code, w.Body)
+		}
+	}
+}

@@ -1,0 +1,229 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/emf"
+)
+
+type contextKey int
+
+const requestIDKey contextKey = iota
+
+// requestIDFrom returns the request's ID, or "" outside a request.
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// requestID takes the caller's X-Request-Id when it is a sane token, else
+// CloudFront's X-Amz-Cf-Id, else a new random one; echoes it on the response
+// and puts it in the context for logs and problem details. Every response
+// also gets nosniff, since every body here has an exact content type.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if !validRequestID(id) {
+			id = r.Header.Get("X-Amz-Cf-Id")
+		}
+		if !validRequestID(id) {
+			var b [16]byte
+			_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+	})
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, c := range []byte(id) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-' || c == '_' || c == '.' || c == ':' || c == '=':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// recorder remembers what a handler wrote, for the access log and for the
+// panic handler, which may only answer if nothing was sent yet.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (rec *recorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+	}
+	rec.ResponseWriter.WriteHeader(status)
+}
+
+func (rec *recorder) Write(b []byte) (int, error) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	n, err := rec.ResponseWriter.Write(b)
+	rec.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (rec *recorder) Unwrap() http.ResponseWriter { return rec.ResponseWriter }
+
+// accessLog writes one line per request. When namespace is set the line is
+// also a CloudWatch Embedded Metric Format record: CloudWatch Logs turns its
+// "requests" and "latency_ms" members into metrics by route and status
+// class, with no agent and no extra log lines.
+func accessLog(logger *slog.Logger, namespace string, now func() time.Time) func(http.Handler) http.Handler {
+	metrics := emf.New(namespace, [][]string{{"route", "status_class"}, {"route"}},
+		emf.Metric{Name: "requests", Unit: "Count"}, emf.Metric{Name: "latency_ms", Unit: "Milliseconds"})
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := now()
+			rec := &recorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r)
+			took := now().Sub(start)
+			if rec.status == 0 {
+				rec.status = http.StatusOK
+			}
+			route := routeOf(r)
+			attrs := []slog.Attr{
+				slog.String("method", r.Method),
+				slog.String("path", r.URL.Path),
+				slog.String("query", truncate(r.URL.RawQuery, 512)),
+				slog.String("route", route),
+				slog.Int("status", rec.status),
+				slog.Int("bytes", rec.bytes),
+				slog.Float64("duration_ms", float64(took.Microseconds())/1000),
+				slog.String("request_id", requestIDFrom(r.Context())),
+				slog.String("user_agent", truncate(r.UserAgent(), 256)),
+				slog.String("forwarded_for", truncate(r.Header.Get("X-Forwarded-For"), 256)),
+			}
+			if namespace != "" {
+				attrs = append(attrs,
+					slog.String("status_class", strconv.Itoa(rec.status/100)+"xx"),
+					slog.Int("requests", 1),
+					slog.Float64("latency_ms", float64(took.Microseconds())/1000),
+					metrics.Attr(start),
+				)
+			}
+			logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+		})
+	}
+}
+
+// routeOf names the matched route for logs and metrics, without the method
+// and with every unmatched path folded into one value to bound cardinality.
+func routeOf(r *http.Request) string {
+	_, path, _ := strings.Cut(r.Pattern, " ")
+	if path == "" {
+		path = r.Pattern
+	}
+	if path == "" || path == "/" {
+		return "unmatched"
+	}
+	return path
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// recoverPanics turns a handler panic into a logged 500 instead of a dropped
+// connection. A panic is always a bug: the stack goes to the log once.
+func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				v := recover()
+				if v == nil {
+					return
+				}
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				logger.Error("handler panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "request_id", requestIDFrom(r.Context()))
+				if rec, ok := w.(*recorder); ok && rec.status != 0 {
+					panic(http.ErrAbortHandler) // too late to answer: drop the connection
+				}
+				writeProblem(w, r, internalError())
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// limitURI refuses request targets longer than max with 414.
+func limitURI(max int) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if len(r.RequestURI) > max {
+				writeProblem(w, r, plainProblem(http.StatusRequestURITooLong, fmt.Sprintf("the request target must be at most %d bytes", max)))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// cors lets browsers on the allowed origins read responses. The API is
+// read-only and uses no credentials, so only GET and HEAD are offered.
+func cors(origins []string) func(http.Handler) http.Handler {
+	anyOrigin := slices.Contains(origins, "*")
+	return func(next http.Handler) http.Handler {
+		if len(origins) == 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := w.Header()
+			if !anyOrigin {
+				h.Add("Vary", "Origin")
+			}
+			origin := r.Header.Get("Origin")
+			allowed := origin != "" && (anyOrigin || slices.Contains(origins, origin))
+			if allowed {
+				if anyOrigin {
+					h.Set("Access-Control-Allow-Origin", "*")
+				} else {
+					h.Set("Access-Control-Allow-Origin", origin)
+				}
+				h.Set("Access-Control-Expose-Headers", "ETag, X-Request-Id, "+staleHeader)
+			}
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				if !allowed {
+					writeProblem(w, r, plainProblem(http.StatusForbidden, "origin not allowed"))
+					return
+				}
+				h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+				h.Set("Access-Control-Allow-Headers", "If-None-Match, X-Request-Id")
+				h.Set("Access-Control-Max-Age", "86400")
+				h.Set("Cache-Control", cacheNoStore)
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}

@@ -1,0 +1,27 @@
+package server
+
+import "net/http"
+
+// addRoutes maps the whole API. Each path also has a method-less pattern
+// answering 405 in problem+json, and "/" answers 404 the same way, so no
+// response ever comes from the mux's plain-text defaults.
+func addRoutes(mux *http.ServeMux, cfg Config) {
+	spec := mustLoadSpec()
+	routes := []struct {
+		path    string
+		handler http.Handler
+	}{
+		{"/health", handleHealth(cfg)},
+		{"/convert", handleConvert(cfg)},
+		{"/rates", handleRates(cfg)},
+		{"/currencies", handleCurrencies(cfg)},
+		{"/openapi.json", handleOpenAPI(spec)},
+		{"/docs", handleDocs(spec)},
+	}
+	for _, rt := range routes {
+		mux.Handle("GET "+rt.path, rt.handler)
+		mux.Handle(rt.path, handleMethodNotAllowed())
+	}
+	mux.Handle("GET /{$}", http.RedirectHandler("/docs", http.StatusFound))
+	mux.Handle("/", handleNotFound())
+}
