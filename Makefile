@@ -37,8 +37,8 @@ unit: ## Go tests with the race detector
 lint: ## gofmt, go vet, staticcheck, go.mod tidiness
 	@out=$$(gofmt -l .); if [[ -n "$$out" ]]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
-	@$(call need_tool,staticcheck) staticcheck ./...
-	@go mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
+	@$(call need_tool,staticcheck) echo "staticcheck ./..."; staticcheck ./...
+	@echo "go mod tidy -diff"; go mod tidy -diff >/dev/null || { echo "go.mod/go.sum are not tidy: run go mod tidy"; exit 1; }
 
 .PHONY: build
 build: ## Release binaries for linux/amd64 and linux/arm64 into bin/, with the Dockerfile's flags

@@ -18,6 +18,7 @@
 #
 # Bumping a version: edit its entry in VERSIONS below; the next run sees the
 # stamp mismatch and rebuilds just that tool (and checks it reports the new version).
+# After changing only a build recipe, delete stamps/<tool> to force a rebuild.
 #
 # Usage:
 #   scripts/install-tools.sh [tool ...]      install the named tools (default: all)
@@ -35,7 +36,7 @@ TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/currency-api/tools}"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
 
-# Pinned versions (module versions as the Go proxy names them; wrk: upstream).
+# Pinned versions (module versions as the Go proxy names them; wrk: Debian's).
 declare -A VERSIONS=(
   [staticcheck]=v0.7.0
   [actionlint]=v1.7.12
@@ -45,7 +46,7 @@ declare -A VERSIONS=(
   [tofu]=v1.12.6
   [tflint]=v0.64.0
   [trivy]=v0.74.0
-  [wrk]=4.1.0
+  [wrk]=4.1.0-3+b2
 )
 # Default set, cheapest first so a failure in a quick build shows early.
 DEFAULT=(staticcheck actionlint hey terraform-docs conftest tofu tflint trivy)
@@ -57,7 +58,7 @@ is_current() { # tool -> 0 when bin/<tool> exists and its stamp holds the pin
   [[ -x "$BIN/$1" && -f "$STAMPS/$1" && "$(<"$STAMPS/$1")" == "${VERSIONS[$1]}" ]]
 }
 
-go_install() { # [VAR=value ...] [go install flags ...] module/pkg@version
+go_install() { # [VAR=value ...] command ... -- run it with GOBIN=bin/
   env GOBIN="$BIN" "$@"
 }
 
@@ -65,8 +66,8 @@ go_build_module() { # module version output-name package [go build flags ...]
   local mod=$1 ver=$2 out=$3 pkg=$4 dir
   shift 4
   # Modules with replace directives refuse `go install m@v`: build from the
-  # (read-only) module cache directory instead; -mod=mod lets go resolve
-  # go.sum entries without writing to the directory.
+  # (read-only) module cache directory instead (the build writes nothing there;
+  # -mod=mod lets the replace directives resolve).
   dir=$(go mod download -json "$mod@$ver" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
   [[ -d "$dir" ]] || die "could not download $mod@$ver"
   (cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 10 go build "$@" -o "$BIN/$out" "$pkg")
@@ -85,11 +86,13 @@ build() { # tool version
     trivy)       go_install CGO_ENABLED=0 GOEXPERIMENT=jsonv2 nice -n 10 go install -ldflags \
                    "-s -w -X github.com/aquasecurity/trivy/pkg/version/app.ver=${v#v}" \
                    "github.com/aquasecurity/trivy/cmd/trivy@$v" ;;
-    tofu)        go_build_module github.com/opentofu/opentofu "$v" tofu ./cmd/tofu -trimpath ;;
+    tofu)        go_build_module github.com/opentofu/opentofu "$v" tofu ./cmd/tofu -trimpath \
+                   -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" ;; # else "-dev"
     terraform-docs) go_build_module github.com/terraform-docs/terraform-docs "$v" terraform-docs . ;;
     wrk)
       [[ $EUID -eq 0 ]] || die "wrk is a Debian package: run 'sudo apt-get install wrk' or rerun as root"
-      apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }
+      apt-get install -y -q "wrk=$2" >/dev/null 2>&1 ||
+        { apt-get update -q >/dev/null && apt-get install -y -q "wrk=$2" >/dev/null; }
       ln -sf "$(command -v wrk)" "$BIN/wrk" ;;
   esac
 }
@@ -105,13 +108,15 @@ version_output() { # tool -> what the tool says about its version
 }
 
 install_tool() { # tool
-  local t=$1 v=${VERSIONS[$1]} start=$SECONDS out
+  local t=$1 v=${VERSIONS[$1]} start=$SECONDS out num re
   if is_current "$t"; then echo "tool $t $v: cached"; return; fi
   rm -f "$STAMPS/$t"
   build "$t" "$v" || die "building $t $v failed"
-  out=$(version_output "$t")
-  grep -qF -- "${v#v}" <<<"$out" ||
-    die "$t: expected version ${v#v}, but its version command said: $(head -n 3 <<<"$out")"
+  out=$(version_output "$t") num=${v#v}
+  re=${num//./\\.} re=${re//+/\\+}
+  # The exact version, not e.g. "1.12.6-dev" or "10.74.0".
+  grep -qE "(^|[^0-9.])$re([^-0-9.]|$)" <<<"$out" ||
+    die "$t: expected version $num, but its version command said: $(head -n 3 <<<"$out")"
   echo "$v" >"$STAMPS/$t"
   echo "tool $t $v: built in $((SECONDS - start))s"
 }

@@ -63,6 +63,12 @@ func (t Table) CrossRate(from, to Code) (apd.Decimal, error) {
 // The displayed rate is rounded separately and is not used for the amount.
 func (t Table) Convert(from, to Code, amount apd.Decimal) (Conversion, error) {
 	c := Conversion{From: from, To: to, Amount: amount, Date: t.Date}
+	switch {
+	case amount.Form != apd.Finite:
+		return c, fmt.Errorf("convert %s: %w", amount.String(), ErrAmountSyntax)
+	case amount.Sign() < 0:
+		return c, fmt.Errorf("convert %s: %w", amount.String(), ErrAmountNegative)
+	}
 	fromRate, toRate, err := t.pair(from, to)
 	if err != nil {
 		return c, err

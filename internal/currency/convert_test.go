@@ -251,6 +251,21 @@ func TestConvertErrors(t *testing.T) {
 	}
 }
 
+// Convert refuses what ParseAmount would: the money path never rounds a
+// negative or non-finite amount, whoever calls it.
+func TestConvertRefusesBadAmounts(t *testing.T) {
+	tbl := tableOf(t, published)
+	for s, want := range map[string]error{"-0.015": currency.ErrAmountNegative, "NaN": currency.ErrAmountSyntax, "Infinity": currency.ErrAmountSyntax} {
+		var amount apd.Decimal
+		if _, _, err := amount.SetString(s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tbl.Convert("EUR", "USD", amount); !errors.Is(err, want) {
+			t.Errorf("Convert(%s) error = %v, want %v", s, err, want)
+		}
+	}
+}
+
 // TestConvertLargestAmounts converts the largest amount ParseAmount accepts
 // between every pair of the fixtures, including the extreme rates, and checks
 // every digit against math/big.

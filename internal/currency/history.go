@@ -49,17 +49,25 @@ func (h *History) Merge(days []Day) (*History, []Code) {
 	var ignored []Code
 	for _, day := range days {
 		row := make([]Rate, len(catalog))
+		supported := 0
 		for code, r := range day.Rates {
 			i, ok := index[code]
-			if !ok || code == EUR {
+			switch {
+			case code == EUR: // the base: one euro is one euro
+			case !ok:
 				if !slices.Contains(ignored, code) {
 					ignored = append(ignored, code)
 				}
-				continue
+			case !r.IsZero():
+				row[i] = r
+				supported++
 			}
-			row[i] = r
 		}
-		byDate[day.Date] = entry{day.Source, row}
+		// A day with no usable rate would become "the newest publication"
+		// and fail every conversion on it; it is not a publication.
+		if supported > 0 {
+			byDate[day.Date] = entry{day.Source, row}
+		}
 	}
 	out := &History{dates: make([]Date, 0, len(byDate))}
 	for d := range byDate {
@@ -152,6 +160,9 @@ func (t Table) Rate(code Code) (Rate, error) {
 		return t.rates[i], nil
 	}
 	if first, last, ok := t.history.Span(code); ok {
+		if first <= t.Date && t.Date <= last {
+			return Rate{}, fmt.Errorf("%w for %s on %s: the ECB did not publish one that day", ErrNoRate, code, t.Date)
+		}
 		return Rate{}, fmt.Errorf("%w for %s on %s (published from %s to %s)", ErrNoRate, code, t.Date, first, last)
 	}
 	return Rate{}, fmt.Errorf("%w for %s on %s", ErrNoRate, code, t.Date)

@@ -80,7 +80,8 @@ func TestNewHistory(t *testing.T) {
 		day(t, "2025-06-02", "snapshot", map[currency.Code]string{"USD": "1.1444", "XYZ": "2", "KWD": "0.35"}),
 		day(t, "2025-06-03", "ecb", map[currency.Code]string{"USD": "1.1376", "EUR": "1", "ABC": "3", "KWD": "0.34"}),
 	})
-	if got, want := ignored, []currency.Code{"ABC", "EUR", "KWD", "XYZ"}; !slices.Equal(got, want) {
+	// EUR is the base, not an unsupported code: it is dropped without a report.
+	if got, want := ignored, []currency.Code{"ABC", "KWD", "XYZ"}; !slices.Equal(got, want) {
 		t.Errorf("ignored = %v, want %v (sorted, each once)", got, want)
 	}
 	if got, want := h.Len(), 3; got != want {
@@ -320,6 +321,42 @@ func TestTableRateErrors(t *testing.T) {
 	}
 	if got, want := rateString(t, tableOn(t, h, "2007-12-31"), "CYP"), "0.585274"; got != want {
 		t.Errorf("Rate(CYP) on 2007-12-31 = %s, want %s", got, want)
+	}
+}
+
+// A currency inside its published span but missing on one day gets a
+// message that does not suggest the date is outside the span.
+func TestTableRateGap(t *testing.T) {
+	h := newHistory(t,
+		day(t, "2008-10-08", "snapshot", map[currency.Code]string{"USD": "1.3735", "ISK": "305"}),
+		day(t, "2008-10-09", "snapshot", map[currency.Code]string{"USD": "1.3694"}),
+		day(t, "2018-01-02", "snapshot", map[currency.Code]string{"USD": "1.2065", "ISK": "124.9"}),
+	)
+	_, err := tableOn(t, h, "2009-01-02").Rate("ISK")
+	if !errors.Is(err, currency.ErrNoRate) {
+		t.Fatalf("Rate(ISK) error = %v, want %v", err, currency.ErrNoRate)
+	}
+	if got, want := err.Error(), "no ECB rate for ISK on 2008-10-09: the ECB did not publish one that day"; got != want {
+		t.Errorf("Rate(ISK) error = %q, want %q", got, want)
+	}
+}
+
+// A day without a single supported rate is not a publication: it must not
+// become the newest date, where every conversion would fail.
+func TestMergeDropsDaysWithoutRates(t *testing.T) {
+	h := newHistory(t, day(t, "2025-06-02", "ecb", map[currency.Code]string{"USD": "1.1444"}))
+	merged, ignored := h.Merge([]currency.Day{
+		day(t, "2025-06-03", "ecb", map[currency.Code]string{"KWD": "0.35"}),
+		{Date: mustDate(t, "2025-06-04"), Source: "ecb"},
+	})
+	if got, want := merged.Latest().String(), "2025-06-02"; got != want {
+		t.Errorf("Latest() = %s, want %s", got, want)
+	}
+	if got, want := merged.Len(), 1; got != want {
+		t.Errorf("Len() = %d, want %d", got, want)
+	}
+	if got, want := ignored, []currency.Code{"KWD"}; !slices.Equal(got, want) {
+		t.Errorf("ignored = %v, want %v", got, want)
 	}
 }
 

@@ -3,9 +3,9 @@
 // around 16:00 CET, and an embedded snapshot of the full history in the
 // ECB's CSV format.
 //
-// Source: European Central Bank, https://www.ecb.europa.eu/stats/eurofxref/.
+// Source: © European Central Bank, https://www.ecb.europa.eu/stats/eurofxref/.
 // The ECB allows free reuse of these statistics provided the source is
-// acknowledged; the service credits the ECB wherever it shows the rates.
+// acknowledged, so whatever shows rates from this package must credit the ECB.
 package ecb
 
 import (
@@ -31,26 +31,26 @@ const (
 	HistoryFeed = "eurofxref-hist.xml"     // every publication since 1999
 )
 
-// Caps on the size of each feed's body, decompressed. The real feeds are
-// about 2 KiB, 130 KiB and 7 MiB; anything beyond the cap is refused with
-// ErrTooLarge rather than read.
+// Caps on the size of each feed's body, after any gzip transfer encoding is
+// undone. The real feeds are about 2 KiB, 100 KiB and 8 MiB; a body beyond
+// its cap is refused with ErrTooLarge after reading one byte more than it.
 const (
 	DailyMaxBytes   = 1 << 20  // 1 MiB
 	RecentMaxBytes  = 4 << 20  // 4 MiB
 	HistoryMaxBytes = 64 << 20 // 64 MiB
 )
 
-// RecentReach is how many days back from today the recent feed is trusted
-// to reach: it covers 90 calendar days, and the margin absorbs the time
-// between its publications.
+// RecentReach is how many days back from today the 90-day feed is trusted
+// to reach: it covers the 90 calendar days up to its newest publication,
+// which may be a few days old.
 const RecentReach = 85
 
 // Errors returned by Fetch, Parse and ParseCSV, wrapped with context.
 var (
-	ErrStatus   = errors.New("unexpected HTTP status")
-	ErrTooLarge = errors.New("response body too large")
-	ErrFormat   = errors.New("malformed ECB rates")
-	ErrNoRates  = errors.New("no rates")
+	ErrStatus   = errors.New("unexpected HTTP status")  // the upstream answered other than 200 OK
+	ErrTooLarge = errors.New("response body too large") // the body exceeded its cap
+	ErrFormat   = errors.New("malformed ECB rates")     // the data is not a well-formed feed or CSV
+	ErrNoRates  = errors.New("no rates")                // a day, or the whole feed, has no rates
 )
 
 // sourceName labels the days fetched from the ECB.
@@ -85,30 +85,34 @@ func New(baseURL string, hc *http.Client, now func() time.Time) *Client {
 // Name returns "ecb".
 func (c *Client) Name() string { return sourceName }
 
-// Fetch returns the publications after the given date, using the smallest
-// feed that leaves no gap: the daily feed when it is at most the first
-// publication day after after, else the 90-day feed when after is within
-// RecentReach days of today (UTC), else the full history. It returns the
-// whole feed it chose, oldest first, so it may include days on or before
-// after. If the 90-day feed turns out not to reach back far enough, it falls
-// back to the full history.
+// Fetch returns the publications after the given date using the smallest
+// feed that leaves no gap after it:
+//
+//   - the daily feed, when its publication is no later than the first
+//     publication day after after, so nothing can be missing before it;
+//   - else the 90-day feed, when after is at most RecentReach days before
+//     today (UTC) and the feed does reach back to that first publication day;
+//   - else the full history.
+//
+// It returns the whole feed it chose, oldest first, so the result may hold
+// days on or before after too; merging them again changes nothing.
 func (c *Client) Fetch(ctx context.Context, after currency.Date) ([]currency.Day, error) {
 	next := max(nextPublication(after), currency.FirstDate)
-	days, err := c.get(ctx, DailyFeed, DailyMaxBytes)
-	if err != nil || days[len(days)-1].Date <= next {
-		return days, err
+	daily, err := c.get(ctx, DailyFeed, DailyMaxBytes)
+	if err != nil || daily[len(daily)-1].Date <= next {
+		return daily, err
 	}
 	if after >= currency.DateOf(c.now().UTC()).AddDays(-RecentReach) {
-		days, err := c.get(ctx, RecentFeed, RecentMaxBytes)
-		if err != nil || days[0].Date <= next {
-			return days, err
+		recent, err := c.get(ctx, RecentFeed, RecentMaxBytes)
+		if err != nil || recent[0].Date <= next {
+			return recent, err
 		}
 	}
-	days, err = c.get(ctx, HistoryFeed, HistoryMaxBytes)
-	if err == nil && days[0].Date > next {
-		return nil, fmt.Errorf("%s starts on %s, after %s: %w", HistoryFeed, days[0].Date, next, ErrFormat)
+	history, err := c.get(ctx, HistoryFeed, HistoryMaxBytes)
+	if err == nil && history[0].Date > next {
+		return nil, fmt.Errorf("%w: %s starts on %s, after %s", ErrFormat, HistoryFeed, history[0].Date, next)
 	}
-	return days, err
+	return history, err
 }
 
 // nextPublication returns the first publication day after d.

@@ -245,17 +245,27 @@ func TestFetchStatusSnippet(t *testing.T) {
 }
 
 func TestFetchSlowServer(t *testing.T) {
-	c := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
-		}
-	}))
-	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
-	defer cancel()
-	_, err := c.Fetch(ctx, today())
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("Fetch() error = %v, want %v", err, context.DeadlineExceeded)
+	// The server stalls either before the response headers or in the body,
+	// until the client goes away or long after the client's deadline.
+	for name, headersFirst := range map[string]bool{"before headers": false, "in the body": true} {
+		t.Run(name, func(t *testing.T) {
+			c := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if headersFirst {
+					w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>`))
+					w.(http.Flusher).Flush()
+				}
+				select {
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+			}))
+			ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+			defer cancel()
+			_, err := c.Fetch(ctx, today())
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("Fetch() error = %v, want %v", err, context.DeadlineExceeded)
+			}
+		})
 	}
 }
 

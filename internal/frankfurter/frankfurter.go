@@ -24,16 +24,17 @@ import (
 // DefaultURL is the base of Frankfurter's v1 API.
 const DefaultURL = "https://api.frankfurter.dev/v1"
 
-// MaxBytes caps a response body. A time series since 1999 is about 4 MiB;
-// anything larger is refused with ErrTooLarge rather than read.
+// MaxBytes caps a response body, after any gzip transfer encoding is undone.
+// A time series since 1999 is about 4 MiB; a body beyond the cap is refused
+// with ErrTooLarge after reading one byte more than it.
 const MaxBytes = 8 << 20 // 8 MiB
 
 // Errors returned by Fetch, wrapped with context.
 var (
-	ErrStatus   = errors.New("unexpected HTTP status")
-	ErrTooLarge = errors.New("response body too large")
-	ErrFormat   = errors.New("malformed Frankfurter response")
-	ErrNoRates  = errors.New("no rates")
+	ErrStatus   = errors.New("unexpected HTTP status")         // the upstream answered other than 200 OK
+	ErrTooLarge = errors.New("response body too large")        // the body exceeded its cap
+	ErrFormat   = errors.New("malformed Frankfurter response") // the body is not what the upstream should send
+	ErrNoRates  = errors.New("no rates")                       // a day, or the whole response, has no rates
 )
 
 // sourceName labels the days fetched from Frankfurter.
@@ -81,23 +82,32 @@ func (c *Client) Name() string { return sourceName }
 func (c *Client) Fetch(ctx context.Context, after currency.Date) ([]currency.Day, error) {
 	start := after.AddDays(1)
 	if start > currency.DateOf(c.now().UTC()) {
-		var resp latest
-		if err := c.get(ctx, "/latest?base=EUR", &resp); err != nil {
-			return nil, err
-		}
-		return resp.days()
+		return c.fetch(ctx, "/latest?base=EUR", &latest{})
 	}
-	var resp series
-	if err := c.get(ctx, "/"+start.String()+"..?base=EUR", &resp); err != nil {
-		return nil, err
-	}
-	return resp.days()
+	return c.fetch(ctx, "/"+start.String()+"..?base=EUR", &series{})
 }
 
-// get fetches path and decodes the JSON body into v, reading at most
-// MaxBytes of it.
-func (c *Client) get(ctx context.Context, path string, v any) error {
+// response is a decoded API response.
+type response interface {
+	days() ([]currency.Day, error)
+}
+
+// fetch gets path, decodes it into resp and returns its days.
+func (c *Client) fetch(ctx context.Context, path string, resp response) ([]currency.Day, error) {
 	url := c.baseURL + path
+	if err := c.get(ctx, url, resp); err != nil {
+		return nil, err
+	}
+	days, err := resp.days()
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: %w", url, err)
+	}
+	return days, nil
+}
+
+// get fetches url and decodes the JSON body into v, reading at most
+// MaxBytes of it.
+func (c *Client) get(ctx context.Context, url string, v any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return err

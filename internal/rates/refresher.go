@@ -125,8 +125,10 @@ func (r *Refresher) Run(ctx context.Context) {
 // jitter is a uniform draw in [0, 1).
 func (r *Refresher) nextWait(now time.Time, failures int, jitter float64) time.Duration {
 	if failures > 0 {
+		// Compare against RetryMax>>shift: RetryMin<<shift overflows int64
+		// after a day of failures and would make the wait negative.
 		backoff := r.RetryMax
-		if shift := failures - 1; shift < 30 && r.RetryMin<<shift < r.RetryMax {
+		if shift := failures - 1; shift < 63 && r.RetryMin <= r.RetryMax>>shift {
 			backoff = r.RetryMin << shift
 		}
 		return backoff/2 + time.Duration(jitter*float64(backoff/2))

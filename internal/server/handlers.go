@@ -79,11 +79,13 @@ func handleConvert(cfg Config) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := cfg.Now()
 		q := parseQuery(r, "from", "to", "amount", "date")
-		from, _ := q.code("from", true)
-		to, _ := q.code("to", true)
+		from, fromOK := q.code("from", true)
+		to, toOK := q.code("to", true)
 		amount := q.amount("amount")
 		date, dated := q.date("date", now)
-		if len(q.errs) > 0 {
+		// Which currencies have a rate depends on the date; check them
+		// whenever the date is known, so every problem is reported at once.
+		if q.failed("date") {
 			writeProblem(w, r, invalidRequest(q.errs))
 			return
 		}
@@ -92,10 +94,10 @@ func handleConvert(cfg Config) http.Handler {
 			noRates(w, r)
 			return
 		}
-		if _, err := found.table.Rate(from); err != nil {
+		if _, err := found.table.Rate(from); fromOK && err != nil {
 			q.fail("from", err.Error())
 		}
-		if _, err := found.table.Rate(to); err != nil {
+		if _, err := found.table.Rate(to); toOK && err != nil {
 			q.fail("to", err.Error())
 		}
 		if len(q.errs) > 0 {
@@ -135,13 +137,13 @@ func handleRates(cfg Config) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		now := cfg.Now()
 		q := parseQuery(r, "base", "symbols", "date")
-		base := currency.EUR
+		base, baseOK := currency.EUR, true
 		if _, present := q.raw("base"); present {
-			base, _ = q.code("base", true)
+			base, baseOK = q.code("base", true)
 		}
 		symbols := q.codes("symbols")
 		date, dated := q.date("date", now)
-		if len(q.errs) > 0 {
+		if q.failed("date") {
 			writeProblem(w, r, invalidRequest(q.errs))
 			return
 		}
@@ -150,7 +152,7 @@ func handleRates(cfg Config) http.Handler {
 			noRates(w, r)
 			return
 		}
-		if _, err := found.table.Rate(base); err != nil {
+		if _, err := found.table.Rate(base); baseOK && err != nil {
 			q.fail("base", err.Error())
 		}
 		if symbols == nil {
@@ -218,7 +220,9 @@ func handleCurrencies(cfg Config) http.Handler {
 			}
 			out.Currencies = append(out.Currencies, entry{c.Code, c.Name, c.MinorUnits, first, last})
 		}
-		respond(w, r, cfg.Logger, out, cfg.currentCacheControl(now, cfg.Rates.Freshness(now).Stale))
+		stale := cfg.Rates.Freshness(now).Stale
+		w.Header().Set(staleHeader, strconv.FormatBool(stale))
+		respond(w, r, cfg.Logger, out, cfg.currentCacheControl(now, stale))
 	})
 }
 

@@ -33,7 +33,9 @@ type fakeRates struct {
 	fresh   rates.Freshness
 }
 
-func (f *fakeRates) History() *currency.History        { return f.history }
+var _ server.Rates = (*fakeRates)(nil)
+
+func (f *fakeRates) History() *currency.History          { return f.history }
 func (f *fakeRates) Freshness(time.Time) rates.Freshness { return f.fresh }
 
 // day builds one publication from code/rate pairs.

@@ -100,35 +100,40 @@ func accessLog(logger *slog.Logger, namespace string, now func() time.Time) func
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := now()
 			rec := &recorder{ResponseWriter: w}
+			// Deferred, so a response aborted by a late panic is logged too.
+			defer func() { logRequest(logger, metrics, namespace != "", r, rec, start, now().Sub(start)) }()
 			next.ServeHTTP(rec, r)
-			took := now().Sub(start)
-			if rec.status == 0 {
-				rec.status = http.StatusOK
-			}
-			route := routeOf(r)
-			attrs := []slog.Attr{
-				slog.String("method", r.Method),
-				slog.String("path", r.URL.Path),
-				slog.String("query", truncate(r.URL.RawQuery, 512)),
-				slog.String("route", route),
-				slog.Int("status", rec.status),
-				slog.Int("bytes", rec.bytes),
-				slog.Float64("duration_ms", float64(took.Microseconds())/1000),
-				slog.String("request_id", requestIDFrom(r.Context())),
-				slog.String("user_agent", truncate(r.UserAgent(), 256)),
-				slog.String("forwarded_for", truncate(r.Header.Get("X-Forwarded-For"), 256)),
-			}
-			if namespace != "" {
-				attrs = append(attrs,
-					slog.String("status_class", strconv.Itoa(rec.status/100)+"xx"),
-					slog.Int("requests", 1),
-					slog.Float64("latency_ms", float64(took.Microseconds())/1000),
-					metrics.Attr(start),
-				)
-			}
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		})
 	}
+}
+
+// logRequest writes the access line of one request.
+func logRequest(logger *slog.Logger, metrics emf.Record, withMetrics bool, r *http.Request, rec *recorder, start time.Time, took time.Duration) {
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	route := routeOf(r)
+	attrs := []slog.Attr{
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+		slog.String("query", truncate(r.URL.RawQuery, 512)),
+		slog.String("route", route),
+		slog.Int("status", rec.status),
+		slog.Int("bytes", rec.bytes),
+		slog.Float64("duration_ms", float64(took.Microseconds())/1000),
+		slog.String("request_id", requestIDFrom(r.Context())),
+		slog.String("user_agent", truncate(r.UserAgent(), 256)),
+		slog.String("forwarded_for", truncate(r.Header.Get("X-Forwarded-For"), 256)),
+	}
+	if withMetrics {
+		attrs = append(attrs,
+			slog.String("status_class", strconv.Itoa(rec.status/100)+"xx"),
+			slog.Int("requests", 1),
+			slog.Float64("latency_ms", float64(took.Microseconds())/1000),
+			metrics.Attr(start),
+		)
+	}
+	logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 }
 
 // routeOf names the matched route for logs and metrics, without the method
@@ -138,8 +143,11 @@ func routeOf(r *http.Request) string {
 	if path == "" {
 		path = r.Pattern
 	}
-	if path == "" || path == "/" {
+	switch path {
+	case "", "/":
 		return "unmatched"
+	case "/{$}":
+		return "/"
 	}
 	return path
 }

@@ -50,7 +50,7 @@ func internalError() problem {
 
 // writeProblem sends p as application/problem+json. Errors are never cached.
 func writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
-	p.Instance = r.URL.Path
+	p.Instance = r.URL.EscapedPath() // a URI reference, so escapes stay escaped
 	p.RequestID = requestIDFrom(r.Context())
 	body, err := json.Marshal(p)
 	if err != nil {

@@ -19,16 +19,21 @@ import (
 type query struct {
 	values url.Values
 	errs   []paramError
+	// malformed is set when some part of the query string could not be
+	// read: a parameter missing from values may be in that part, so it is
+	// not reported as missing.
+	malformed bool
 }
 
 // parseQuery splits the query string and rejects malformed escapes, unknown
 // parameters (a typo must not silently become a default) and repetitions.
+// The parts that can be read are kept, so their problems are reported too.
 func parseQuery(r *http.Request, known ...string) *query {
 	q := &query{}
 	values, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		q.fail("query", "is not a valid URL query string")
-		return q
+		q.malformed = true
 	}
 	q.values = values
 	names := make([]string, 0, len(values))
@@ -36,10 +41,14 @@ func parseQuery(r *http.Request, known ...string) *query {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	unknown := "is not a parameter of this endpoint, which takes none"
+	if len(known) > 0 {
+		unknown = "is not a parameter of this endpoint; known parameters: " + strings.Join(known, ", ")
+	}
 	for _, name := range names {
 		switch {
 		case !slices.Contains(known, name):
-			q.fail(name, fmt.Sprintf("is not a parameter of this endpoint; known parameters: %s", strings.Join(known, ", ")))
+			q.fail(name, unknown)
 		case len(values[name]) > 1:
 			q.fail(name, "must be given at most once")
 		}
@@ -49,6 +58,17 @@ func parseQuery(r *http.Request, known ...string) *query {
 
 func (q *query) fail(name, detail string) {
 	q.errs = append(q.errs, paramError{Parameter: name, Detail: detail})
+}
+
+// failed reports whether name, or the query string as a whole, already has
+// a problem, so checks that depend on its value must be skipped.
+func (q *query) failed(name string) bool {
+	for _, e := range q.errs {
+		if e.Parameter == name || e.Parameter == "query" {
+			return true
+		}
+	}
+	return false
 }
 
 // raw returns a parameter's value; present is false when it is absent or was
@@ -65,7 +85,8 @@ func (q *query) raw(name string) (value string, present bool) {
 func (q *query) code(name string, required bool) (currency.Code, bool) {
 	s, ok := q.raw(name)
 	if !ok {
-		if required {
+		// A repeated parameter was reported already; it is not missing.
+		if required && len(q.values[name]) == 0 && !q.malformed {
 			q.fail(name, "is required: a three-letter ISO 4217 code such as USD")
 		}
 		return "", false

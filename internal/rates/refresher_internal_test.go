@@ -1,0 +1,123 @@
+package rates
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/currency"
+)
+
+// wantBackoff is min(RetryMin·2^(failures−1), RetryMax), computed by
+// saturating doubling so that it cannot overflow.
+func wantBackoff(minWait, maxWait time.Duration, failures int) time.Duration {
+	b := minWait
+	for range failures - 1 {
+		if b >= maxWait {
+			break
+		}
+		b *= 2
+	}
+	return min(b, maxWait)
+}
+
+func TestNextWaitBackoff(t *testing.T) {
+	tests := []struct {
+		name     string
+		retryMin time.Duration
+		retryMax time.Duration
+		failures int
+		backoff  time.Duration
+	}{
+		{"first failure", time.Minute, time.Hour, 1, time.Minute},
+		{"second", time.Minute, time.Hour, 2, 2 * time.Minute},
+		{"third", time.Minute, time.Hour, 3, 4 * time.Minute},
+		{"sixth", time.Minute, time.Hour, 6, 32 * time.Minute},
+		{"capped", time.Minute, time.Hour, 7, time.Hour},
+		{"stays capped", time.Minute, time.Hour, 8, time.Hour},
+		// A day of failures: RetryMin·2^28 no longer fits in an int64.
+		{"shift overflows int64", time.Minute, time.Hour, 29, time.Hour},
+		{"shift overflows, 30", time.Minute, time.Hour, 30, time.Hour},
+		{"many failures", time.Minute, time.Hour, 40, time.Hour},
+		{"very many failures", time.Minute, time.Hour, 1 << 20, time.Hour},
+		{"five-minute floor overflows sooner", 5 * time.Minute, 6 * time.Hour, 27, 6 * time.Hour},
+		{"second floor", time.Second, 24 * time.Hour, 17, 65536 * time.Second},
+		{"second floor capped", time.Second, 24 * time.Hour, 18, 24 * time.Hour},
+		{"exactly the cap", time.Minute, 4 * time.Minute, 3, 4 * time.Minute},
+		{"cap below floor", time.Minute, 30 * time.Second, 1, 30 * time.Second},
+	}
+	now := time.Date(2025, time.June, 4, 12, 0, 0, 0, time.UTC)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, want := wantBackoff(tt.retryMin, tt.retryMax, tt.failures), tt.backoff; got != want {
+				t.Fatalf("test data: wantBackoff = %v, table says %v", got, want)
+			}
+			r := &Refresher{RetryMin: tt.retryMin, RetryMax: tt.retryMax, Settle: time.Minute}
+			if got, want := r.nextWait(now, tt.failures, 0), tt.backoff/2; got != want {
+				t.Errorf("nextWait(failures %d, jitter 0) = %v, want %v", tt.failures, got, want)
+			}
+			if got, want := r.nextWait(now, tt.failures, 0.5), tt.backoff/2+tt.backoff/4; got != want {
+				t.Errorf("nextWait(failures %d, jitter 0.5) = %v, want %v", tt.failures, got, want)
+			}
+			if got := r.nextWait(now, tt.failures, 0.9999999999); got < tt.backoff/2 || got >= tt.backoff {
+				t.Errorf("nextWait(failures %d, jitter ~1) = %v, want in [%v, %v)", tt.failures, got, tt.backoff/2, tt.backoff)
+			}
+		})
+	}
+}
+
+// TestNextWaitJitterRange checks the equal-jitter bounds over random draws:
+// every wait after failures lies in [backoff/2, backoff).
+func TestNextWaitJitterRange(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2))
+	now := time.Date(2025, time.June, 4, 12, 0, 0, 0, time.UTC)
+	r := &Refresher{RetryMin: 30 * time.Second, RetryMax: 2 * time.Hour}
+	for range 10000 {
+		failures := 1 + rng.IntN(100)
+		jitter := rng.Float64()
+		backoff := wantBackoff(r.RetryMin, r.RetryMax, failures)
+		if got := r.nextWait(now, failures, jitter); got < backoff/2 || got >= backoff {
+			t.Fatalf("nextWait(failures %d, jitter %v) = %v, want in [%v, %v)", failures, jitter, got, backoff/2, backoff)
+		}
+	}
+}
+
+func TestNextWaitWhenCurrent(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatalf("load Europe/Berlin: %v", err)
+	}
+	const settle = 5 * time.Minute
+	tests := []struct {
+		name string
+		now  time.Time
+		want time.Duration // to the next publication plus Settle
+	}{
+		{"Wednesday evening", time.Date(2025, time.June, 4, 17, 0, 0, 0, berlin), 23*time.Hour + settle},
+		{"Wednesday morning", time.Date(2025, time.June, 4, 9, 0, 0, 0, berlin), 7*time.Hour + settle},
+		{"exactly at publication", time.Date(2025, time.June, 4, 16, 0, 0, 0, berlin), 24*time.Hour + settle},
+		{"Friday evening", time.Date(2025, time.June, 6, 17, 0, 0, 0, berlin), 71*time.Hour + settle},
+		{"before Easter", time.Date(2025, time.April, 17, 17, 0, 0, 0, berlin), 5*24*time.Hour - time.Hour + settle},
+		// Clocks go forward on Sunday 30 March: one hour less.
+		{"into summer time", time.Date(2025, time.March, 28, 17, 0, 0, 0, berlin), 70*time.Hour + settle},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Refresher{RetryMin: time.Minute, RetryMax: time.Hour, Settle: settle}
+			if got, want := r.nextWait(tt.now, 0, 0), tt.want; got != want {
+				t.Errorf("nextWait(%v, 0, 0) = %v, want %v", tt.now, got, want)
+			}
+			if got, want := r.nextWait(tt.now, 0, 0.5), tt.want+30*time.Second; got != want {
+				t.Errorf("nextWait(%v, 0, 0.5) = %v, want %v", tt.now, got, want)
+			}
+			if got := r.nextWait(tt.now, 0, 0.9999999999); got < tt.want || got >= tt.want+r.RetryMin {
+				t.Errorf("nextWait(%v, 0, ~1) = %v, want in [%v, %v)", tt.now, got, tt.want, tt.want+r.RetryMin)
+			}
+			// The wait ends Settle after a real publication.
+			end := tt.now.Add(r.nextWait(tt.now, 0, 0)).Add(-settle)
+			if want := currency.NextPublication(tt.now); !end.Equal(want) {
+				t.Errorf("wait ends at %v, want %v + Settle", end, want)
+			}
+		})
+	}
+}
