@@ -26,7 +26,7 @@ run: ## Serve on :8080 (PORT to change; RATES_PROVIDER=offline for no network)
 	go run -ldflags "-X main.version=$(VERSION)" ./cmd/currency-api
 
 .PHONY: test
-test: lint unit build ## Everything CI checks: lint, unit tests with -race, both release builds
+test: lint unit build infra ## Everything CI checks: lint, unit tests with -race, both release builds, infrastructure
 	@echo "make test: all checks passed"
 
 .PHONY: unit
@@ -47,6 +47,10 @@ build: ## Release binaries for linux/amd64 and linux/arm64 into bin/, with the D
 	  scripts/build.sh "$$out" "$$os" "$$arch" "$(VERSION)"; \
 	  echo "built $$out ($$(du -h "$$out" | cut -f1))"; \
 	done
+
+.PHONY: infra
+infra: ## Every offline infrastructure check: fmt, validate, tofu test, trivy, policy, tflint, docs, actionlint
+	scripts/check-infra.sh
 
 .PHONY: bench
 bench: ## Go benchmarks of the convert path, then a loopback load run against a minimal Go JSON handler

@@ -41,8 +41,8 @@ func New(namespace string, dimensions [][]string, metrics ...Metric) Record {
 // Attr returns the "_aws" member that makes a JSON log line an Embedded
 // Metric Format record at time t. Each named dimension (a string) and metric
 // (a number) must be a top-level member of the same line. CloudWatch Logs
-// extracts them when the stream is sent in the json/emf format, which the ECS
-// awslogs driver does with its awslogs-format option.
+// detects such records in ordinary log events (the json/emf format header
+// is optional), so the awslogs driver needs no special option.
 func (r Record) Attr(t time.Time) slog.Attr {
 	return slog.Group("_aws",
 		slog.Int64("Timestamp", t.UnixMilli()),

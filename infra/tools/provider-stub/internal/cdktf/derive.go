@@ -193,8 +193,10 @@ func (d *deriver) block(st *jsiiType, js *jsDir, hclKey, outClass string, k kind
 		}
 		// Heuristic for scalar Optional+Computed arguments, which cdktf does
 		// not annotate: in hashicorp/aws, "id" (added by SDKv2 to every
-		// resource and data source) and "tags_all" are always computed.
-		if top && k != kindProvider && prop.Optional && (tf == "id" || tf == "tags_all") {
+		// resource and data source), "tags_all", and "region" (added by 6.0
+		// to every regional resource and data source, defaulting to the
+		// provider's) are always computed.
+		if top && k != kindProvider && prop.Optional && (tf == "id" || tf == "tags_all" || tf == "region") {
 			a.Computed = true
 		}
 		b.Attributes[tf] = a

@@ -1,0 +1,144 @@
+variable "region" {
+  description = "AWS region of the service (CloudFront, WAF and their alarms are global or us-east-1 regardless)."
+  type        = string
+  default     = "us-east-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as us-east-1 or eu-central-1."
+  }
+}
+
+variable "image_tag" {
+  description = "Tag of the currency-api image in this environment's ECR repository to run. Tags are immutable; push the image before the first apply."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
+    error_message = "image_tag must be a valid Docker tag (letters, digits, _ . -, at most 128 characters) and not \"latest\": tags are immutable, so a release needs its own."
+  }
+}
+
+variable "az_count" {
+  description = "Number of availability zones (2 or 3)."
+  type        = number
+}
+
+variable "nat_gateway_mode" {
+  description = "\"single\" NAT gateway for the VPC, or \"per_az\" for one per availability zone."
+  type        = string
+}
+
+variable "interface_endpoints" {
+  description = "Interface VPC endpoints to create (each ~$7.30/month per AZ); empty turns them off and traffic to AWS APIs goes through the NAT."
+  type        = set(string)
+  nullable    = false
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of the tasks: ARM64 (cheaper) or X86_64 (needed for Fargate Spot)."
+  type        = string
+}
+
+variable "cpu" {
+  description = "Task CPU units (256 = 0.25 vCPU)."
+  type        = number
+}
+
+variable "memory" {
+  description = "Task memory in MiB."
+  type        = number
+}
+
+variable "desired_count" {
+  description = "Tasks to start with; autoscaling moves it between min_capacity and max_capacity."
+  type        = number
+}
+
+variable "min_capacity" {
+  description = "Fewest tasks autoscaling keeps."
+  type        = number
+}
+
+variable "max_capacity" {
+  description = "Most tasks autoscaling starts."
+  type        = number
+}
+
+variable "fargate_spot_weight" {
+  description = "Weight of FARGATE_SPOT in the capacity provider strategy (0 = none; X86_64 only)."
+  type        = number
+  default     = 0
+}
+
+variable "deletion_protection" {
+  description = "Protect the load balancer from deletion."
+  type        = bool
+}
+
+variable "ecr_force_delete" {
+  description = "Let destroy delete the image repository even when it holds images."
+  type        = bool
+  default     = false
+}
+
+variable "log_retention_days" {
+  description = "Retention of the service's and the VPC flow logs' CloudWatch log groups."
+  type        = number
+}
+
+variable "rates_provider" {
+  description = "Where the service gets live rates: ecb, frankfurter or offline (embedded history only)."
+  type        = string
+  default     = "ecb"
+
+  validation {
+    condition     = contains(["ecb", "frankfurter", "offline"], var.rates_provider)
+    error_message = "rates_provider must be ecb, frankfurter or offline."
+  }
+}
+
+variable "enable_waf" {
+  description = "Attach a WAF web ACL (AWS managed common rules and a per-IP rate limit) to CloudFront (~$7/month plus requests)."
+  type        = bool
+}
+
+variable "price_class" {
+  description = "CloudFront price class: PriceClass_100, PriceClass_200 or PriceClass_All."
+  type        = string
+}
+
+variable "geo_restriction" {
+  description = "CloudFront geo restriction: type none, whitelist or blacklist, with ISO 3166-1 alpha-2 country codes."
+  type = object({
+    type      = optional(string, "none")
+    locations = optional(list(string), [])
+  })
+  default  = {}
+  nullable = false
+}
+
+variable "acm_certificate_arn" {
+  description = "ACM certificate in us-east-1 for the aliases; null uses CloudFront's default certificate and domain."
+  type        = string
+  default     = null
+}
+
+variable "aliases" {
+  description = "Custom domain names for the distribution (needs acm_certificate_arn)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "route53_zone_id" {
+  description = "Route 53 hosted zone to create alias records for the aliases in; null creates none."
+  type        = string
+  default     = null
+}
+
+variable "alarm_email" {
+  description = "Email address subscribed to the alarm topic; null subscribes nobody."
+  type        = string
+  default     = null
+}

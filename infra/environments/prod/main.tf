@@ -1,0 +1,96 @@
+locals {
+  environment = "prod"
+  name        = "currency-api-${local.environment}"
+}
+
+module "network" {
+  source = "../../modules/network"
+
+  name                    = local.name
+  az_count                = var.az_count
+  nat_gateway_mode        = var.nat_gateway_mode
+  flow_log_retention_days = var.log_retention_days
+}
+
+module "vpc_endpoints" {
+  source = "../../modules/vpc-endpoints"
+
+  name                    = local.name
+  vpc_id                  = module.network.vpc_id
+  vpc_cidr_block          = module.network.vpc_cidr_block
+  private_subnet_ids      = module.network.private_subnet_ids
+  private_route_table_ids = module.network.private_route_table_ids
+  interface_endpoints     = var.interface_endpoints
+}
+
+module "ecr" {
+  source = "../../modules/ecr"
+
+  name                = local.name
+  force_delete        = var.ecr_force_delete
+  pull_principal_arns = [module.service.execution_role_arn]
+}
+
+module "service" {
+  source = "../../modules/service"
+
+  name                = local.name
+  vpc_id              = module.network.vpc_id
+  private_subnet_ids  = module.network.private_subnet_ids
+  image               = "${module.ecr.repository_url}:${var.image_tag}"
+  ecr_repository_arn  = module.ecr.repository_arn
+  cpu_architecture    = var.cpu_architecture
+  cpu                 = var.cpu
+  memory              = var.memory
+  desired_count       = var.desired_count
+  min_capacity        = var.min_capacity
+  max_capacity        = var.max_capacity
+  fargate_spot_weight = var.fargate_spot_weight
+  deletion_protection = var.deletion_protection
+  log_retention_days  = var.log_retention_days
+  container_environment = {
+    RATES_PROVIDER = var.rates_provider
+    LOG_LEVEL      = "info"
+  }
+
+  # Tasks pull their image and ship their logs through the endpoints when
+  # they exist; waiting for them avoids a first deployment through the NAT.
+  depends_on = [module.vpc_endpoints]
+}
+
+module "edge" {
+  source = "../../modules/edge"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name                = local.name
+  alb_arn             = module.service.alb_arn
+  alb_dns_name        = module.service.alb_dns_name
+  listener_arn        = module.service.listener_arn
+  target_group_arn    = module.service.target_group_arn
+  price_class         = var.price_class
+  geo_restriction     = var.geo_restriction
+  enable_waf          = var.enable_waf
+  acm_certificate_arn = var.acm_certificate_arn
+  aliases             = var.aliases
+  route53_zone_id     = var.route53_zone_id
+}
+
+module "monitoring" {
+  source = "../../modules/monitoring"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name                    = local.name
+  alarm_email             = var.alarm_email
+  alb_arn_suffix          = module.service.alb_arn_suffix
+  target_group_arn_suffix = module.service.target_group_arn_suffix
+  cluster_name            = module.service.cluster_name
+  service_name            = module.service.service_name
+  distribution_id         = module.edge.distribution_id
+  log_group_name          = module.service.log_group_name
+}

@@ -1,0 +1,39 @@
+output "distribution_id" {
+  description = "ID of the CloudFront distribution (for invalidations and CloudFront metrics)."
+  value       = aws_cloudfront_distribution.this.id
+}
+
+output "distribution_arn" {
+  description = "ARN of the CloudFront distribution."
+  value       = aws_cloudfront_distribution.this.arn
+}
+
+output "distribution_domain_name" {
+  description = "The distribution's *.cloudfront.net domain name."
+  value       = aws_cloudfront_distribution.this.domain_name
+}
+
+output "url" {
+  description = "Public HTTPS URL of the API: the first alias when aliases are set, else the cloudfront.net domain."
+  value       = "https://${length(var.aliases) > 0 ? var.aliases[0] : aws_cloudfront_distribution.this.domain_name}"
+}
+
+output "origin_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the X-CloudFront-Secret origin header value."
+  value       = aws_secretsmanager_secret.origin.arn
+}
+
+output "web_acl_arn" {
+  description = "ARN of the WAFv2 web ACL attached to the distribution, or null when enable_waf is false."
+  value       = one(aws_wafv2_web_acl.this[*].arn)
+}
+
+output "vpc_origin_id" {
+  description = "ID of the CloudFront VPC origin pointing at the internal ALB."
+  value       = aws_cloudfront_vpc_origin.this.id
+}
+
+output "log_bucket" {
+  description = "Name of the S3 bucket receiving the CloudFront standard access logs."
+  value       = aws_s3_bucket.logs.bucket
+}

@@ -1,0 +1,37 @@
+variable "origin_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "aws_cloudfront_distribution" "this" {
+  enabled = true
+
+  origin {
+    origin_id   = "alb"
+    domain_name = "internal-alb.example"
+
+    vpc_origin_config {
+      vpc_origin_id = "vo-123"
+    }
+
+    custom_header {
+      name  = "X-CloudFront-Secret"
+      value = var.origin_secret
+    }
+  }
+
+  default_cache_behavior {
+    target_origin_id       = "alb"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }
+
+  ordered_cache_behavior {
+    path_pattern           = "/v1/*"
+    target_origin_id       = "alb"
+    viewer_protocol_policy = "https-only"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }
+}

@@ -1,0 +1,17 @@
+variable "private_subnet_ids" {
+  type = list(string)
+}
+
+resource "aws_security_group" "task" {
+  name = "task"
+}
+
+resource "aws_ecs_service" "this" {
+  name = "api"
+
+  network_configuration {
+    subnets          = var.private_subnet_ids
+    security_groups  = [aws_security_group.task.id]
+    assign_public_ip = false
+  }
+}

@@ -1,0 +1,8 @@
+module "network" {
+  source = "../network"
+}
+
+module "service" {
+  source             = "../service"
+  private_subnet_ids = module.network.private_subnet_ids
+}

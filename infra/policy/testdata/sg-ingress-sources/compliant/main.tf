@@ -1,0 +1,56 @@
+variable "private_subnet_ids" {
+  type = list(string)
+}
+
+data "aws_ec2_managed_prefix_list" "cloudfront" {
+  name = "com.amazonaws.global.cloudfront.origin-facing"
+}
+
+resource "aws_security_group" "alb" {
+  name = "alb"
+}
+
+resource "aws_security_group" "task" {
+  name = "task"
+}
+
+resource "aws_lb" "this" {
+  internal        = true
+  subnets         = var.private_subnet_ids
+  security_groups = [aws_security_group.alb.id]
+}
+
+resource "aws_ecs_service" "this" {
+  name = "api"
+
+  network_configuration {
+    subnets          = var.private_subnet_ids
+    security_groups  = [aws_security_group.task.id]
+    assign_public_ip = false
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "alb_from_cloudfront" {
+  security_group_id = aws_security_group.alb.id
+  prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
+}
+
+resource "aws_vpc_security_group_ingress_rule" "task_from_alb" {
+  security_group_id            = aws_security_group.task.id
+  referenced_security_group_id = aws_security_group.alb.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+}
+
+resource "aws_security_group_rule" "task_from_alb_legacy" {
+  type                     = "ingress"
+  security_group_id        = aws_security_group.task.id
+  source_security_group_id = aws_security_group.alb.id
+  protocol                 = "tcp"
+  from_port                = 8080
+  to_port                  = 8080
+}
