@@ -26,7 +26,7 @@ run: ## Serve on :8080 (PORT to change; RATES_PROVIDER=offline for no network)
 	go run -ldflags "-X main.version=$(VERSION)" ./cmd/currency-api
 
 .PHONY: test
-test: lint unit build infra ## Everything CI checks: lint, unit tests with -race, both release builds, infrastructure
+test: lint unit fuzz-smoke build infra ## Everything CI checks: lint, tests with -race, bounded fuzzing, both release builds, infrastructure
 	@echo "make test: all checks passed"
 
 .PHONY: unit
@@ -53,15 +53,19 @@ infra: ## Every offline infrastructure check: fmt, validate, tofu test, trivy, p
 	scripts/check-infra.sh
 
 .PHONY: bench
-bench: ## Go benchmarks of the convert path, then a loopback load run against a minimal Go JSON handler
+bench: ## Go benchmarks of the convert path; loopback load of /convert, /rates, /health vs a minimal handler; RSS and start time of the release binary
 	go test -run='^$$' -bench=. -benchmem -count=1 ./internal/currency/ ./internal/server/
 	go run ./cmd/loadbench
 
 .PHONY: fuzz
-fuzz: ## Run each fuzz target for FUZZTIME (default 20s)
-	go test -run='^$$' -fuzz=FuzzParse$$ -fuzztime=$${FUZZTIME:-20s} ./internal/ecb
-	go test -run='^$$' -fuzz=FuzzParseCSV -fuzztime=$${FUZZTIME:-20s} ./internal/ecb
-	go test -run='^$$' -fuzz=FuzzQuery -fuzztime=$${FUZZTIME:-20s} ./internal/server
+fuzz: ## Run each fuzz target for FUZZTIME (default 60s); the seed corpora under testdata/fuzz are committed
+	go test -run='^$$' -fuzz='^FuzzParse$$' -fuzztime=$${FUZZTIME:-60s} ./internal/ecb
+	go test -run='^$$' -fuzz='^FuzzParseCSV$$' -fuzztime=$${FUZZTIME:-60s} ./internal/ecb
+	go test -run='^$$' -fuzz='^FuzzQuery$$' -fuzztime=$${FUZZTIME:-60s} ./internal/server
+
+.PHONY: fuzz-smoke
+fuzz-smoke: ## Each fuzz target for a bounded 10s (part of make test); a crasher fails the run and is saved under testdata/fuzz
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
 .PHONY: tools
 tools: ## Install the pinned developer tools into the cache (slow the first time)

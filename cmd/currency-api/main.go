@@ -126,7 +126,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// "OPTIONS *" reaches the handler, which answers it as a problem,
+		// instead of net/http's bare 200.
+		DisableGeneralOptionsHandler: true,
+		ErrorLog:                     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 
 	// Background work ends when work is cancelled; run waits for all of it.

@@ -33,11 +33,11 @@ const (
 
 // Caps on the size of each feed's body, after any gzip transfer encoding is
 // undone. The real feeds are about 2 KiB, 100 KiB and 8 MiB; a body beyond
-// its cap is refused with ErrTooLarge after reading one byte more than it.
+// its cap is refused with ErrTooLarge as soon as one byte more is read.
 const (
 	DailyMaxBytes   = 1 << 20  // 1 MiB
 	RecentMaxBytes  = 4 << 20  // 4 MiB
-	HistoryMaxBytes = 64 << 20 // 64 MiB
+	HistoryMaxBytes = 16 << 20 // 16 MiB: about twice today's feed, which grows ~0.3 MiB a year
 )
 
 // RecentReach is how many days back from today the 90-day feed is trusted
@@ -141,16 +141,41 @@ func (c *Client) get(ctx context.Context, feed string, limit int64) ([]currency.
 		snippet, _ := io.ReadAll(io.LimitReader(resp.Body, snippetBytes))
 		return nil, fmt.Errorf("GET %s: %w %d: %q", url, ErrStatus, resp.StatusCode, bytes.TrimSpace(snippet))
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("GET %s: read body: %w", url, err)
-	}
-	if int64(len(body)) > limit {
+	// The parser streams, so memory follows the rates parsed, not the body:
+	// a hostile upstream costs at most limit bytes of reading, never of heap.
+	capped := &cappedReader{r: resp.Body, left: limit}
+	days, err := Parse(capped)
+	if capped.exceeded {
 		return nil, fmt.Errorf("GET %s: %w: over %d bytes", url, ErrTooLarge, limit)
 	}
-	days, err := Parse(bytes.NewReader(body))
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", url, err)
 	}
 	return days, nil
+}
+
+// cappedReader reads at most left bytes and fails once the body goes on
+// beyond them, remembering that it did.
+type cappedReader struct {
+	r        io.Reader
+	left     int64
+	exceeded bool
+}
+
+func (c *cappedReader) Read(p []byte) (int, error) {
+	if c.left < 0 {
+		return 0, ErrTooLarge
+	}
+	// Ask for one byte more than allowed, so a body of exactly the cap ends
+	// cleanly and a longer one is caught.
+	if int64(len(p)) > c.left+1 {
+		p = p[:c.left+1]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	if c.left < 0 {
+		c.exceeded = true
+		return n, ErrTooLarge
+	}
+	return n, err
 }

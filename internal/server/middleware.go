@@ -29,7 +29,8 @@ func requestIDFrom(ctx context.Context) string {
 // requestID takes the caller's X-Request-Id when it is a sane token, else
 // CloudFront's X-Amz-Cf-Id, else a new random one; echoes it on the response
 // and puts it in the context for logs and problem details. Every response
-// also gets nosniff, since every body here has an exact content type.
+// also gets nosniff, since every body here has an exact content type, and a
+// Cache-Control default.
 func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get("X-Request-Id")
@@ -41,8 +42,12 @@ func requestID(next http.Handler) http.Handler {
 			_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
 			id = hex.EncodeToString(b[:])
 		}
-		w.Header().Set("X-Request-Id", id)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		h := w.Header()
+		h.Set("X-Request-Id", id)
+		h.Set("X-Content-Type-Options", "nosniff")
+		// Every response says how to cache it; handlers replace this default,
+		// so redirects and anything the router answers itself are not cached.
+		h.Set("Cache-Control", cacheNoStore)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
 	})
 }
@@ -183,10 +188,16 @@ func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// limitURI refuses request targets longer than max with 414.
-func limitURI(max int) func(http.Handler) http.Handler {
+// checkTarget refuses request targets that are not a path ("*" and the
+// authority form of CONNECT, which the router would answer in plain text)
+// with 400, and those longer than max with 414.
+func checkTarget(max int) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.HasPrefix(r.URL.Path, "/") {
+				writeProblem(w, r, plainProblem(http.StatusBadRequest, "the request target must be a path such as /convert"))
+				return
+			}
 			if len(r.RequestURI) > max {
 				writeProblem(w, r, plainProblem(http.StatusRequestURITooLong, fmt.Sprintf("the request target must be at most %d bytes", max)))
 				return

@@ -40,8 +40,8 @@ func NewHandler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg)
 	var h http.Handler = mux
-	h = limitURI(maxURILength)(h)
-	h = cors(cfg.CORSOrigins)(h) // outside limitURI, so browsers can read a 414 too
+	h = checkTarget(maxURILength)(h)
+	h = cors(cfg.CORSOrigins)(h) // outside checkTarget, so browsers can read a 414 too
 	h = recoverPanics(cfg.Logger)(h)
 	h = accessLog(cfg.Logger, cfg.MetricsNamespace, cfg.Now)(h)
 	h = requestID(h)
