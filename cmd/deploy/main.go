@@ -1,0 +1,176 @@
+// Command deploy rolls a container image, by digest, out to an ECS service
+// and waits until ECS reports the rollout complete, failed or rolled back.
+//
+// Usage:
+//
+//	deploy -cluster NAME -service NAME -image REPO@sha256:DIGEST
+//	       [-container currency-api] [-timeout 15m] [-poll 15s]
+//	       [-image-parameter /currency-api/dev/image]
+//
+// It registers a new revision of the service's current task definition in
+// which only the named container's image differs, updates the service to it,
+// and polls the service's PRIMARY deployment. With -image-parameter it then
+// writes the image to that SSM parameter, so Terraform can learn the deployed
+// image instead of rolling it back.
+//
+// It prints one summary line on success and exits non-zero, with the reason
+// on stderr, when the service is missing, the rollout fails or is rolled
+// back, or the timeout passes.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"regexp"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+)
+
+// errUsage marks bad command-line flags.
+var errUsage = errors.New("usage")
+
+// apiSlack is how much longer than -timeout the whole run may take: the
+// calls before and after the polling (describe, register, update, SSM).
+const apiSlack = 2 * time.Minute
+
+// digestRef is an image reference pinned by digest: the repository (with an
+// optional tag, which the digest overrides) and a sha256 digest.
+var digestRef = regexp.MustCompile(`^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$`)
+
+func main() {
+	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "deploy:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program; main only calls it, and tests call it directly.
+// getenv is unused: the AWS SDK reads its own environment (AWS_REGION,
+// credentials), which run cannot redirect.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	req, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	ctx, cancel := context.WithTimeout(ctx, req.Timeout+apiSlack)
+	defer cancel()
+
+	cfg, err := config.LoadDefaultConfig(ctx,
+		config.WithRetryer(func() aws.Retryer { return retry.NewStandard() }),
+		config.WithAppID("currency-api-deploy"),
+	)
+	if err != nil {
+		return fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return errors.New("load AWS configuration: no region: set AWS_REGION")
+	}
+
+	d := &deployer{
+		ECS:   ecs.NewFromConfig(cfg),
+		SSM:   ssm.NewFromConfig(cfg),
+		Now:   time.Now,
+		Sleep: sleep,
+		Log:   stdout,
+	}
+	res, err := d.deploy(ctx, req)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, summary(req, res))
+	return nil
+}
+
+// summary is the one line that reports a successful deploy.
+func summary(req request, res result) string {
+	line := fmt.Sprintf("deploy: %s now runs %s (image %s) after %s",
+		req.Service, res.TaskDefinition, req.Image, res.Took.Round(time.Second))
+	if res.Retries > 0 {
+		line += fmt.Sprintf(", %d retried polls", res.Retries)
+	}
+	return line
+}
+
+// parseFlags reads the command line into a request, reporting every problem
+// at once.
+func parseFlags(args []string, stderr io.Writer) (request, error) {
+	fs := flag.NewFlagSet("deploy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var req request
+	fs.StringVar(&req.Cluster, "cluster", "", "ECS cluster `name` (required)")
+	fs.StringVar(&req.Service, "service", "", "ECS service `name` (required)")
+	fs.StringVar(&req.Image, "image", "", "image to deploy, by digest: `REPO@sha256:DIGEST` (required)")
+	fs.StringVar(&req.Container, "container", "currency-api", "`name` of the container whose image changes")
+	fs.DurationVar(&req.Timeout, "timeout", 15*time.Minute, "how long to wait for the rollout")
+	fs.DurationVar(&req.Poll, "poll", 15*time.Second, "how often to ask ECS about the rollout")
+	fs.StringVar(&req.ImageParameter, "image-parameter", "", "SSM parameter `name` to write the image to after success")
+	if len(args) > 0 {
+		args = args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return request{}, fmt.Errorf("%w: %w", errUsage, err)
+	}
+
+	var problems []error
+	if fs.NArg() > 0 {
+		problems = append(problems, fmt.Errorf("unexpected arguments %q", fs.Args()))
+	}
+	if req.Cluster == "" {
+		problems = append(problems, errors.New("-cluster is required"))
+	}
+	if req.Service == "" {
+		problems = append(problems, errors.New("-service is required"))
+	}
+	switch {
+	case req.Image == "":
+		problems = append(problems, errors.New("-image is required"))
+	case !strings.Contains(req.Image, "@"):
+		problems = append(problems, fmt.Errorf("-image %q is not pinned by digest: deploy REPO@sha256:<64 hex>, not a tag", req.Image))
+	case !digestRef.MatchString(req.Image):
+		problems = append(problems, fmt.Errorf("-image %q is not a digest reference REPO@sha256:<64 lowercase hex>", req.Image))
+	}
+	if req.Container == "" {
+		problems = append(problems, errors.New("-container must not be empty"))
+	}
+	if req.Timeout <= 0 {
+		problems = append(problems, fmt.Errorf("-timeout %s must be positive", req.Timeout))
+	}
+	if req.Poll <= 0 {
+		problems = append(problems, fmt.Errorf("-poll %s must be positive", req.Poll))
+	} else if req.Timeout > 0 && req.Poll > req.Timeout {
+		problems = append(problems, fmt.Errorf("-poll %s must not exceed -timeout %s", req.Poll, req.Timeout))
+	}
+	if req.ImageParameter != "" && strings.ContainsAny(req.ImageParameter, " \t\n") {
+		problems = append(problems, fmt.Errorf("-image-parameter %q must not contain spaces", req.ImageParameter))
+	}
+	if len(problems) > 0 {
+		return request{}, fmt.Errorf("%w:\n%w", errUsage, errors.Join(problems...))
+	}
+	return req, nil
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want request
+	}{
+		{
+			name: "defaults",
+			args: []string{"-cluster", cluster, "-service", service, "-image", newImage},
+			want: request{Cluster: cluster, Service: service, Image: newImage, Container: "currency-api",
+				Timeout: 15 * time.Minute, Poll: 15 * time.Second},
+		},
+		{
+			name: "everything set",
+			args: []string{"-cluster=c", "-service=s", "-image", "repo/app:v1@sha256:" + strings.Repeat("0", 64),
+				"-container", "web", "-timeout", "20m", "-poll", "5s", "-image-parameter", parameter},
+			want: request{Cluster: "c", Service: "s", Image: "repo/app:v1@sha256:" + strings.Repeat("0", 64),
+				Container: "web", Timeout: 20 * time.Minute, Poll: 5 * time.Second, ImageParameter: parameter},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr strings.Builder
+			got, err := parseFlags(append([]string{"deploy"}, tt.args...), &stderr)
+			if err != nil {
+				t.Fatalf("parseFlags(%q) error = %v", tt.args, err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("parseFlags(%q) (-want +got):\n%s", tt.args, diff)
+			}
+		})
+	}
+}
+
+// TestRunRejectsFlags runs the whole program: bad flags must fail before
+// any AWS call, with every problem in one error.
+func TestRunRejectsFlags(t *testing.T) {
+	valid := []string{"-cluster", cluster, "-service", service}
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{
+			name: "tag instead of digest",
+			args: append(valid, "-image", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/currency-api:v1.2.3"),
+			want: []string{`-image "123456789012.dkr.ecr.eu-west-1.amazonaws.com/currency-api:v1.2.3" is not pinned by digest: deploy REPO@sha256:<64 hex>, not a tag`},
+		},
+		{
+			name: "short digest",
+			args: append(valid, "-image", "repo@sha256:abcd"),
+			want: []string{"is not a digest reference"},
+		},
+		{
+			name: "uppercase digest",
+			args: append(valid, "-image", "repo@sha256:"+strings.Repeat("A", 64)),
+			want: []string{"is not a digest reference"},
+		},
+		{
+			name: "digest without repository",
+			args: append(valid, "-image", "@sha256:"+strings.Repeat("a", 64)),
+			want: []string{"is not a digest reference"},
+		},
+		{
+			name: "poll longer than timeout",
+			args: append(valid, "-image", newImage, "-timeout", "10s", "-poll", "15s"),
+			want: []string{"-poll 15s must not exceed -timeout 10s"},
+		},
+		{
+			name: "every problem at once",
+			args: []string{"-image", "currency-api:latest", "-container", "", "-timeout", "0", "-poll", "-1s",
+				"-image-parameter", "/a b", "extra"},
+			want: []string{
+				`unexpected arguments ["extra"]`,
+				"-cluster is required",
+				"-service is required",
+				`-image "currency-api:latest" is not pinned by digest`,
+				"-container must not be empty",
+				"-timeout 0s must be positive",
+				"-poll -1s must be positive",
+				`-image-parameter "/a b" must not contain spaces`,
+			},
+		},
+		{
+			name: "nothing",
+			args: nil,
+			want: []string{"-cluster is required", "-service is required", "-image is required"},
+		},
+		{
+			name: "unknown flag",
+			args: append(valid, "-image", newImage, "-region", "eu-west-1"),
+			want: []string{"flag provided but not defined: -region"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr strings.Builder
+			getenv := func(string) string { return "" }
+			err := run(context.Background(), append([]string{"deploy"}, tt.args...), getenv, &stdout, &stderr)
+			if !errors.Is(err, errUsage) {
+				t.Fatalf("run(%q) error = %v, want a usage error", tt.args, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("run(%q) error = %q, want it to contain %q", tt.args, err, w)
+				}
+			}
+			if got, want := strings.Count(err.Error(), "\n"), len(tt.want); tt.name == "every problem at once" && got != want {
+				t.Errorf("run(%q) error has %d lines after the first, want one per problem (%d):\n%s", tt.args, got, want, err)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("run(%q) stdout = %q, want nothing", tt.args, stdout.String())
+			}
+		})
+	}
+}
+
+func TestSummary(t *testing.T) {
+	req := request{Service: service, Image: newImage}
+	tests := []struct {
+		res  result
+		want string
+	}{
+		{
+			res:  result{TaskDefinition: "currency-api-dev:43", Took: 3*time.Minute + 12*time.Second + 400*time.Millisecond},
+			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 3m12s",
+		},
+		{
+			res:  result{TaskDefinition: "currency-api-dev:43", Took: 45 * time.Second, Retries: 2},
+			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 45s, 2 retried polls",
+		},
+	}
+	for _, tt := range tests {
+		if got := summary(req, tt.res); got != tt.want {
+			t.Errorf("summary(%+v) = %q, want %q", tt.res, got, tt.want)
+		}
+	}
+}
