@@ -156,11 +156,7 @@ func (d *deriver) block(st *jsiiType, js *jsDir, hclKey, outClass string, k kind
 		if prop.Static {
 			continue
 		}
-		tf, ok := prop.tfName()
-		if !ok {
-			tf = camelToSnake(prop.Name)
-			d.note("name derived from camelCase (no registry link in the docs)", st.Name+"."+tf)
-		}
+		tf := d.tfName(st.Name, prop)
 		// cdktf puts the provider meta-argument "alias" in the provider's
 		// config struct; it is not part of the provider's schema.
 		if k == kindProvider && top && tf == "alias" {
@@ -366,11 +362,7 @@ func (d *deriver) objectOf(st *jsiiType, depth int) (json.RawMessage, error) {
 		if prop.Static {
 			continue
 		}
-		tf, ok := prop.tfName()
-		if !ok {
-			tf = camelToSnake(prop.Name)
-			d.note("name derived from camelCase (no registry link in the docs)", st.Name+"."+tf)
-		}
+		tf := d.tfName(st.Name, prop)
 		e, hasEntry := hcl[tf]
 		t, err := d.typeOf(prop.Type, st, e, hasEntry, depth+1)
 		if err != nil {
@@ -485,6 +477,17 @@ func primitive(p string) (json.RawMessage, error) {
 		return tfschema.TypeDynamic, nil
 	}
 	return nil, fmt.Errorf("unknown jsii primitive %q", p)
+}
+
+// tfName returns a property's Terraform name: from its registry link, or
+// derived from its camelCase name (noted) when the docs have none.
+func (d *deriver) tfName(structName string, prop *jsiiProp) string {
+	tf, ok := prop.tfName()
+	if !ok {
+		tf = camelToSnake(prop.Name)
+		d.note("name derived from camelCase (no registry link in the docs)", structName+"."+tf)
+	}
+	return tf
 }
 
 func (d *deriver) note(what, example string) {
