@@ -1,13 +1,21 @@
-# syntax=docker/dockerfile:1
 # Currency API image: a static Go binary on distroless, non-root, no shell.
 # Build for both architectures with, e.g.:
 #   docker buildx build --platform linux/amd64,linux/arm64 --build-arg VERSION=1.2.3 .
+#
+# There is deliberately no syntax directive on the first line: it would pull
+# the docker/dockerfile frontend image from Docker Hub on every build, by a
+# moving tag and subject to anonymous pull limits. Docker >= 23 builds with
+# BuildKit, whose built-in Dockerfile frontend supports RUN --mount.
 
 ARG GO_VERSION=1.26.8
+# The official Go image; the pipeline passes its mirror on ECR Public
+# (public.ecr.aws/docker/library/golang) to avoid Docker Hub's anonymous pull
+# limits from shared CodeBuild addresses.
+ARG GO_IMAGE=golang
 
 # The build stage runs on the builder's own platform and cross-compiles,
 # which is much faster than emulating the target architecture.
-FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
+FROM --platform=$BUILDPLATFORM ${GO_IMAGE}:${GO_VERSION}-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download

@@ -76,10 +76,23 @@ fuzz-smoke: ## Each fuzz target for a fixed number of executions (part of make t
 	$(call fuzz_target,FuzzParseCSV,./internal/ecb,200000x)
 	$(call fuzz_target,FuzzQuery,./internal/server,60000x)
 
+# The delivery pipeline's source bundle: what CodeBuild unpacks and runs
+# buildspec.yml from (see cmd/release).
+BUNDLE := dist/currency-api-source.zip
+
+.PHONY: bundle
+bundle: ## Build the pipeline's source bundle dist/currency-api-source.zip from the git-tracked files (deterministic)
+	go run ./cmd/release -out $(BUNDLE)
+
+.PHONY: release
+release: ## Upload the bundle to ENV's source bucket, which starts CodeBuild (ENV=dev|prod; DRY_RUN=1 lists and uploads nothing; SOURCE_BUCKET=, SOURCE_KEY=, TF= override)
+	@BUNDLE='$(BUNDLE)' DRY_RUN='$(DRY_RUN)' TF='$(TF)' SOURCE_BUCKET='$(SOURCE_BUCKET)' SOURCE_KEY='$(SOURCE_KEY)' \
+	  scripts/release.sh '$(ENV)'
+
 .PHONY: tools
 tools: ## Install the pinned developer tools into the cache (slow the first time)
 	scripts/install-tools.sh
 
 .PHONY: clean
 clean: ## Remove build outputs
-	rm -rf bin
+	rm -rf bin dist

@@ -49,6 +49,9 @@ type request struct {
 	Timeout        time.Duration
 	Poll           time.Duration
 	ImageParameter string // SSM parameter to record the image in; empty for none
+	FailOn         string // least severe scan finding that stops the deploy; noScanGate for no gate
+	ScanTimeout    time.Duration
+	ECRImage       ecrImage // Image, parsed; zero when FailOn is noScanGate
 }
 
 // result describes a completed deploy.
@@ -56,33 +59,45 @@ type result struct {
 	TaskDefinitionARN string
 	TaskDefinition    string // family:revision
 	Took              time.Duration
-	Retries           int // retryable errors tolerated while polling
+	Retries           int         // retryable errors tolerated while polling
+	Scan              *scanReport // nil when the scan gate is off
 }
 
 // deployer rolls an image out to an ECS service and waits for the rollout.
 type deployer struct {
 	ECS   ecsAPI
 	SSM   ssmAPI // only used when request.ImageParameter is set
+	ECR   ecrAPI // only used when request.FailOn is not noScanGate
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
 	Log   io.Writer // progress lines
 }
 
-// deploy registers a task definition revision that differs from the
-// service's current one only in the named container's image, points the
-// service at it, and waits until ECS reports the rollout COMPLETED, FAILED or
-// rolled back, or until req.Timeout passes.
+// deploy first passes the scan gate, unless req.FailOn turns it off: no ECS
+// call happens before the image's scan has completed without findings at or
+// above req.FailOn. It then registers a task definition revision that differs
+// from the service's current one only in the named container's image, points
+// the service at it, and waits until ECS reports the rollout COMPLETED,
+// FAILED or rolled back, or until req.Timeout passes.
 func (d *deployer) deploy(ctx context.Context, req request) (result, error) {
+	began := d.Now()
+	var res result
+	if req.FailOn != noScanGate {
+		if err := d.scanGate(ctx, req, &res); err != nil {
+			return res, err
+		}
+	}
+	// The rollout's timeout counts from here, not from before the scan.
 	start := d.Now()
 
 	svc, err := d.describeService(ctx, req.Cluster, req.Service)
 	if err != nil {
-		return result{}, err
+		return res, err
 	}
 	if svc.DeploymentController != nil && svc.DeploymentController.Type != ecstypes.DeploymentControllerTypeEcs {
 		// Only the ECS controller reports rolloutState; CODE_DEPLOY and
 		// EXTERNAL services would always time out.
-		return result{}, fmt.Errorf("service %s uses %s: %w", req.Service, svc.DeploymentController.Type, errUnsupportedService)
+		return res, fmt.Errorf("service %s uses %s: %w", req.Service, svc.DeploymentController.Type, errUnsupportedService)
 	}
 
 	current, err := d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
@@ -90,21 +105,19 @@ func (d *deployer) deploy(ctx context.Context, req request) (result, error) {
 		Include:        []ecstypes.TaskDefinitionField{ecstypes.TaskDefinitionFieldTags},
 	})
 	if err != nil {
-		return result{}, fmt.Errorf("describe task definition %s: %w", aws.ToString(svc.TaskDefinition), err)
+		return res, fmt.Errorf("describe task definition %s: %w", aws.ToString(svc.TaskDefinition), err)
 	}
 	in, err := nextRevision(current.TaskDefinition, current.Tags, req.Container, req.Image)
 	if err != nil {
-		return result{}, fmt.Errorf("task definition %s: %w", aws.ToString(svc.TaskDefinition), err)
+		return res, fmt.Errorf("task definition %s: %w", aws.ToString(svc.TaskDefinition), err)
 	}
 	registered, err := d.ECS.RegisterTaskDefinition(ctx, in)
 	if err != nil {
-		return result{}, fmt.Errorf("register task definition %s: %w", aws.ToString(in.Family), err)
+		return res, fmt.Errorf("register task definition %s: %w", aws.ToString(in.Family), err)
 	}
 	td := registered.TaskDefinition
-	res := result{
-		TaskDefinitionARN: aws.ToString(td.TaskDefinitionArn),
-		TaskDefinition:    fmt.Sprintf("%s:%d", aws.ToString(td.Family), td.Revision),
-	}
+	res.TaskDefinitionARN = aws.ToString(td.TaskDefinitionArn)
+	res.TaskDefinition = fmt.Sprintf("%s:%d", aws.ToString(td.Family), td.Revision)
 	fmt.Fprintf(d.Log, "deploy: registered %s\n", res.TaskDefinition)
 
 	if _, err := d.ECS.UpdateService(ctx, &ecs.UpdateServiceInput{
@@ -130,7 +143,7 @@ func (d *deployer) deploy(ctx context.Context, req request) (result, error) {
 			return res, fmt.Errorf("deployed %s but write image parameter %s: %w", res.TaskDefinition, req.ImageParameter, err)
 		}
 	}
-	res.Took = d.Now().Sub(start)
+	res.Took = d.Now().Sub(began)
 	return res, nil
 }
 

@@ -281,13 +281,18 @@ func baseRequest() request {
 		Timeout:        15 * time.Minute,
 		Poll:           15 * time.Second,
 		ImageParameter: parameter,
+		FailOn:         "CRITICAL",
+		ScanTimeout:    10 * time.Minute,
+		ECRImage:       newECRImage,
 	}
 }
 
-// harness wires a deployer to fakes.
+// harness wires a deployer to fakes. Its ECR reports the scan complete
+// without findings unless a test scripts it otherwise.
 type harness struct {
 	ecs   *fakeECS
 	ssm   *fakeSSM
+	ecr   *fakeECR
 	clock *fakeClock
 	log   strings.Builder
 	d     *deployer
@@ -301,9 +306,10 @@ func newHarness(t *testing.T, services ...answer) *harness {
 	h := &harness{
 		ecs:   &fakeECS{services: services},
 		ssm:   &fakeSSM{},
+		ecr:   &fakeECR{t: t, scans: []scanAnswer{scanComplete(nil)}},
 		clock: &fakeClock{now: t0},
 	}
-	h.d = &deployer{ECS: h.ecs, SSM: h.ssm, Now: h.clock.Now, Sleep: h.clock.Sleep, Log: &h.log}
+	h.d = &deployer{ECS: h.ecs, SSM: h.ssm, ECR: h.ecr, Now: h.clock.Now, Sleep: h.clock.Sleep, Log: &h.log}
 	return h
 }
 
@@ -327,7 +333,7 @@ func TestDeploySuccess(t *testing.T) {
 		t.Fatalf("deploy() error = %v", err)
 	}
 
-	want := result{TaskDefinitionARN: newARN, TaskDefinition: "currency-api-dev:43", Took: 30 * time.Second}
+	want := result{TaskDefinitionARN: newARN, TaskDefinition: "currency-api-dev:43", Took: 30 * time.Second, Scan: &scanReport{}}
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("deploy() result (-want +got):\n%s", diff)
 	}

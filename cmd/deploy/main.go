@@ -6,16 +6,50 @@
 //	deploy -cluster NAME -service NAME -image REPO@sha256:DIGEST
 //	       [-container currency-api] [-timeout 15m] [-poll 15s]
 //	       [-image-parameter /currency-api/dev/image]
+//	       [-fail-on-severity CRITICAL] [-scan-timeout 10m]
 //
-// It registers a new revision of the service's current task definition in
-// which only the named container's image differs, updates the service to it,
-// and polls the service's PRIMARY deployment. With -image-parameter it then
-// writes the image to that SSM parameter, so Terraform can learn the deployed
-// image instead of rolling it back.
+// Before any ECS call it gates on ECR's vulnerability scan of the image
+// (scan on push; basic or enhanced scanning): it waits up to -scan-timeout
+// for the scan of that digest to complete, and stops when the scan failed,
+// cannot scan the image, or found anything at or above -fail-on-severity.
+// The severities, most severe first, are ECR's: CRITICAL, HIGH, MEDIUM, LOW,
+// INFORMATIONAL and UNDEFINED (no severity assigned; enhanced scanning's
+// UNTRIAGED ranks with it), so UNDEFINED stops on any finding.
+// -fail-on-severity NONE turns the gate off; an image outside a private ECR
+// registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:...) needs it.
+//
+// It then registers a new revision of the service's current task definition
+// in which only the named container's image differs, updates the service to
+// it, and polls the service's PRIMARY deployment. With -image-parameter it
+// then writes the image to that SSM parameter, so Terraform can learn the
+// deployed image instead of rolling it back.
 //
 // It prints one summary line on success and exits non-zero, with the reason
-// on stderr, when the service is missing, the rollout fails or is rolled
-// back, or the timeout passes.
+// on stderr, when the scan gate stops it, the service is missing, the rollout
+// fails or is rolled back, or a timeout passes; bad flags exit 2.
+//
+// # IAM
+//
+// These are all the AWS actions it calls, for a least-privilege policy:
+//
+//   - ecr:DescribeImageScanFindings on the image's repository ARN
+//     (arn:aws:ecr:REGION:ACCOUNT:repository/REPO, REGION and ACCOUNT
+//     from the image's registry host), unless the gate is off.
+//     With enhanced scanning ECR reads the findings from Amazon Inspector
+//     as the caller, which then also needs inspector2:ListFindings and
+//     inspector2:ListCoverage on "*".
+//   - ecs:DescribeServices on the service ARN.
+//   - ecs:DescribeTaskDefinition and ecs:RegisterTaskDefinition on "*".
+//   - ecs:TagResource on "*" with the condition ecs:CreateAction =
+//     RegisterTaskDefinition: the new revision carries the current one's tags.
+//   - iam:PassRole on the task definition's task and execution roles, with
+//     the condition iam:PassedToService = ecs-tasks.amazonaws.com.
+//   - ecs:UpdateService on the service ARN.
+//   - ssm:PutParameter on the -image-parameter ARN, when it is set (a
+//     String parameter: no KMS key).
+//
+// The ECR client talks to the region in the image's registry host; the
+// others to the configured region (AWS_REGION).
 package main
 
 import (
@@ -27,6 +61,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -34,6 +69,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/ecr"
+	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
@@ -41,8 +78,9 @@ import (
 // errUsage marks bad command-line flags.
 var errUsage = errors.New("usage")
 
-// apiSlack is how much longer than -timeout the whole run may take: the
-// calls before and after the polling (describe, register, update, SSM).
+// apiSlack is how much longer than -timeout (and -scan-timeout) the whole run
+// may take: the calls before and after the polling (describe, register,
+// update, SSM, the pages of scan findings).
 const apiSlack = 2 * time.Minute
 
 // digestRef is an image reference pinned by digest: the repository (with an
@@ -52,8 +90,16 @@ var digestRef = regexp.MustCompile(`^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$
 func main() {
 	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "deploy:", err)
-		os.Exit(1)
+		os.Exit(exitCode(err))
 	}
+}
+
+// exitCode is 2 for bad flags, as the flag package does, and 1 otherwise.
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
 }
 
 // run is the whole program; main only calls it, and tests call it directly.
@@ -66,7 +112,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, req.Timeout+apiSlack)
+	budget := req.Timeout + apiSlack
+	if req.FailOn != noScanGate {
+		budget += req.ScanTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 
 	cfg, err := config.LoadDefaultConfig(ctx,
@@ -87,6 +137,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Sleep: sleep,
 		Log:   stdout,
 	}
+	if req.FailOn != noScanGate {
+		// Same retryer and app ID; the scan lives in the registry's region.
+		d.ECR = ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = req.ECRImage.Region })
+	}
 	res, err := d.deploy(ctx, req)
 	if err != nil {
 		return err
@@ -102,7 +156,10 @@ func summary(req request, res result) string {
 	if res.Retries > 0 {
 		line += fmt.Sprintf(", %d retried polls", res.Retries)
 	}
-	return line
+	if res.Scan == nil {
+		return line + "; scan: not checked (-fail-on-severity NONE)"
+	}
+	return line + "; scan: " + formatCounts(res.Scan.Counts)
 }
 
 // parseFlags reads the command line into a request, reporting every problem
@@ -116,8 +173,11 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 	fs.StringVar(&req.Image, "image", "", "image to deploy, by digest: `REPO@sha256:DIGEST` (required)")
 	fs.StringVar(&req.Container, "container", "currency-api", "`name` of the container whose image changes")
 	fs.DurationVar(&req.Timeout, "timeout", 15*time.Minute, "how long to wait for the rollout")
-	fs.DurationVar(&req.Poll, "poll", 15*time.Second, "how often to ask ECS about the rollout")
+	fs.DurationVar(&req.Poll, "poll", 15*time.Second, "how often to ask ECR about the scan and ECS about the rollout")
 	fs.StringVar(&req.ImageParameter, "image-parameter", "", "SSM parameter `name` to write the image to after success")
+	fs.StringVar(&req.FailOn, "fail-on-severity", "CRITICAL", "stop before any ECS call when ECR's scan of the image found this `severity` or worse:\n"+
+		"CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED (any finding), or NONE for no scan gate")
+	fs.DurationVar(&req.ScanTimeout, "scan-timeout", 10*time.Minute, "how long to wait for ECR's scan of the image")
 	if len(args) > 0 {
 		args = args[1:]
 	}
@@ -143,6 +203,23 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 	case !digestRef.MatchString(req.Image):
 		problems = append(problems, fmt.Errorf("-image %q is not a digest reference REPO@sha256:<64 lowercase hex>", req.Image))
 	}
+	switch {
+	case req.FailOn == noScanGate:
+	case !slices.Contains(severities, ecrtypes.FindingSeverity(req.FailOn)):
+		problems = append(problems, fmt.Errorf("-fail-on-severity %q is not one of %s or %s", req.FailOn, severityNames(), noScanGate))
+	case req.Image != "" && digestRef.MatchString(req.Image):
+		img, err := parseECRImage(req.Image)
+		switch {
+		case errors.Is(err, errNotECR):
+			problems = append(problems, fmt.Errorf("-image %q: %w: the scan gate needs one; pass -fail-on-severity %s to deploy it unscanned", req.Image, err, noScanGate))
+		case err != nil:
+			problems = append(problems, fmt.Errorf("-image %q: %w", req.Image, err))
+		}
+		req.ECRImage = img
+	}
+	if req.ScanTimeout <= 0 {
+		problems = append(problems, fmt.Errorf("-scan-timeout %s must be positive", req.ScanTimeout))
+	}
 	if req.Container == "" {
 		problems = append(problems, errors.New("-container must not be empty"))
 	}
@@ -161,6 +238,15 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 		return request{}, fmt.Errorf("%w:\n%w", errUsage, errors.Join(problems...))
 	}
 	return req, nil
+}
+
+// severityNames is "CRITICAL, HIGH, ..., UNDEFINED".
+func severityNames() string {
+	names := make([]string, len(severities))
+	for i, s := range severities {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
 }
 
 // sleep waits for d or until ctx is done.

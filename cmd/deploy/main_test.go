@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -20,14 +21,26 @@ func TestParseFlags(t *testing.T) {
 			name: "defaults",
 			args: []string{"-cluster", cluster, "-service", service, "-image", newImage},
 			want: request{Cluster: cluster, Service: service, Image: newImage, Container: "currency-api",
-				Timeout: 15 * time.Minute, Poll: 15 * time.Second},
+				Timeout: 15 * time.Minute, Poll: 15 * time.Second,
+				FailOn: "CRITICAL", ScanTimeout: 10 * time.Minute, ECRImage: newECRImage},
 		},
 		{
-			name: "everything set",
+			name: "everything set, scan gate off for an image outside ECR",
 			args: []string{"-cluster=c", "-service=s", "-image", "repo/app:v1@sha256:" + strings.Repeat("0", 64),
-				"-container", "web", "-timeout", "20m", "-poll", "5s", "-image-parameter", parameter},
+				"-container", "web", "-timeout", "20m", "-poll", "5s", "-image-parameter", parameter,
+				"-fail-on-severity", "NONE", "-scan-timeout", "1m"},
 			want: request{Cluster: "c", Service: "s", Image: "repo/app:v1@sha256:" + strings.Repeat("0", 64),
-				Container: "web", Timeout: 20 * time.Minute, Poll: 5 * time.Second, ImageParameter: parameter},
+				Container: "web", Timeout: 20 * time.Minute, Poll: 5 * time.Second, ImageParameter: parameter,
+				FailOn: "NONE", ScanTimeout: time.Minute},
+		},
+		{
+			name: "HIGH threshold, tagged ECR image in a nested repository",
+			args: []string{"-cluster", cluster, "-service", service, "-fail-on-severity", "HIGH", "-scan-timeout", "3m",
+				"-image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/currency-api:v1.2.3@" + newDigest},
+			want: request{Cluster: cluster, Service: service, Container: "currency-api",
+				Image:   "123456789012.dkr.ecr.us-east-1.amazonaws.com/team/currency-api:v1.2.3@" + newDigest,
+				Timeout: 15 * time.Minute, Poll: 15 * time.Second, FailOn: "HIGH", ScanTimeout: 3 * time.Minute,
+				ECRImage: ecrImage{RegistryID: "123456789012", Region: "us-east-1", Repository: "team/currency-api", Digest: newDigest}},
 		},
 	}
 	for _, tt := range tests {
@@ -79,14 +92,37 @@ func TestRunRejectsFlags(t *testing.T) {
 			want: []string{"-poll 15s must not exceed -timeout 10s"},
 		},
 		{
+			name: "unknown severity",
+			args: append(valid, "-image", newImage, "-fail-on-severity", "SEVERE"),
+			want: []string{`-fail-on-severity "SEVERE" is not one of CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED or NONE`},
+		},
+		{
+			name: "lowercase severity",
+			args: append(valid, "-image", newImage, "-fail-on-severity", "high"),
+			want: []string{`-fail-on-severity "high" is not one of`},
+		},
+		{
+			name: "image outside ECR with the scan gate on",
+			args: append(valid, "-image", "docker.io/library/alpine@"+newDigest),
+			want: []string{`-image "docker.io/library/alpine@` + newDigest + `": registry "docker.io" is not ACCOUNT.dkr.ecr.REGION.amazonaws.com: ` +
+				"not an image in a private ECR registry: the scan gate needs one; pass -fail-on-severity NONE to deploy it unscanned"},
+		},
+		{
+			name: "invalid ECR repository name",
+			args: append(valid, "-image", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team//api@"+newDigest),
+			want: []string{`repository "team//api" is not a valid ECR repository name`},
+		},
+		{
 			name: "every problem at once",
 			args: []string{"-image", "currency-api:latest", "-container", "", "-timeout", "0", "-poll", "-1s",
-				"-image-parameter", "/a b", "extra"},
+				"-image-parameter", "/a b", "-fail-on-severity", "ALL", "-scan-timeout", "-1m", "extra"},
 			want: []string{
 				`unexpected arguments ["extra"]`,
 				"-cluster is required",
 				"-service is required",
 				`-image "currency-api:latest" is not pinned by digest`,
+				`-fail-on-severity "ALL" is not one of`,
+				"-scan-timeout -1m0s must be positive",
 				"-container must not be empty",
 				"-timeout 0s must be positive",
 				"-poll -1s must be positive",
@@ -135,16 +171,42 @@ func TestSummary(t *testing.T) {
 	}{
 		{
 			res:  result{TaskDefinition: "currency-api-dev:43", Took: 3*time.Minute + 12*time.Second + 400*time.Millisecond},
-			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 3m12s",
+			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 3m12s; scan: not checked (-fail-on-severity NONE)",
 		},
 		{
 			res:  result{TaskDefinition: "currency-api-dev:43", Took: 45 * time.Second, Retries: 2},
-			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 45s, 2 retried polls",
+			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 45s, 2 retried polls; scan: not checked (-fail-on-severity NONE)",
+		},
+		{
+			res: result{TaskDefinition: "currency-api-dev:43", Took: 45 * time.Second,
+				Scan: &scanReport{Counts: map[string]int32{"HIGH": 2, "MEDIUM": 5}}},
+			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 45s; scan: 0 critical, 2 high, 5 medium",
+		},
+		{
+			res:  result{TaskDefinition: "currency-api-dev:43", Took: 45 * time.Second, Retries: 1, Scan: &scanReport{}},
+			want: "deploy: currency-api-dev now runs currency-api-dev:43 (image " + newImage + ") after 45s, 1 retried polls; scan: no findings",
 		},
 	}
 	for _, tt := range tests {
 		if got := summary(req, tt.res); got != tt.want {
 			t.Errorf("summary(%+v) = %q, want %q", tt.res, got, tt.want)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		err  error
+		want int
+	}{
+		{fmt.Errorf("%w:\n%w", errUsage, errors.New("-cluster is required")), 2},
+		{fmt.Errorf("%w CRITICAL: ...", errVulnerable), 1},
+		{fmt.Errorf("scan of x: %w after 10m0s", errTimedOut), 1},
+		{errors.New("load AWS configuration: no region: set AWS_REGION"), 1},
+	}
+	for _, tt := range tests {
+		if got := exitCode(tt.err); got != tt.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tt.err, got, tt.want)
 		}
 	}
 }
