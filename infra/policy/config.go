@@ -7,7 +7,9 @@
 // the source: `internal = true`, not `internal = var.internal`. Values that come
 // from elsewhere are accepted only where a check says so (for example subnets
 // that come from a variable or module output named private_subnet_ids).
-// Local values are followed within their module.
+// Local values are followed within their module, and a module call with a
+// local source ("../modules/pipeline") is followed to that directory when it
+// was loaded too, so a check can read the output a caller uses.
 package policy
 
 import (
@@ -35,11 +37,12 @@ type Module struct {
 	Data      []*Block                        // data blocks
 	Calls     []*Block                        // module blocks
 	Variables map[string]*Block               // variable blocks by name
+	Outputs   map[string]*Block               // output blocks by name
 	Locals    map[string]hclsyntax.Expression // local values by name
 }
 
-// Block is a resource, data, module or variable block. Type is the resource
-// or data source type ("aws_lb"); it is empty for module and variable blocks.
+// Block is a resource, data, module, variable or output block. Type is the
+// resource or data source type ("aws_lb"); it is empty for the other kinds.
 type Block struct {
 	Kind   string
 	Type   string
@@ -58,12 +61,15 @@ func (b *Block) Address() string {
 		return "module." + b.Name
 	case "variable":
 		return "var." + b.Name
+	case "output":
+		return "output." + b.Name
 	}
 	return b.Type + "." + b.Name
 }
 
-// Load parses every .tf file under the given roots (skipping .terraform
-// directories) and groups them by directory into modules.
+// Load parses every .tf file under the given roots, at any depth (skipping
+// .terraform directories), and groups them by directory into modules: a root
+// holding env/ and modules/pipeline/ yields two modules.
 func Load(roots ...string) (*Config, error) {
 	byDir := map[string][]string{}
 	for _, root := range roots {
@@ -92,7 +98,7 @@ func Load(roots ...string) (*Config, error) {
 
 	cfg := &Config{}
 	for _, dir := range dirs {
-		m := &Module{Dir: dir, Variables: map[string]*Block{}, Locals: map[string]hclsyntax.Expression{}}
+		m := &Module{Dir: dir, Variables: map[string]*Block{}, Outputs: map[string]*Block{}, Locals: map[string]hclsyntax.Expression{}}
 		files := byDir[dir]
 		sort.Strings(files)
 		for _, path := range files {
@@ -130,6 +136,9 @@ func (m *Module) parseFile(path string) error {
 		case blk.Type == "variable" && len(blk.Labels) == 1:
 			b.Name = blk.Labels[0]
 			m.Variables[b.Name] = b
+		case blk.Type == "output" && len(blk.Labels) == 1:
+			b.Name = blk.Labels[0]
+			m.Outputs[b.Name] = b
 		case blk.Type == "locals":
 			for name, attr := range blk.Body.Attributes {
 				m.Locals[name] = attr.Expr

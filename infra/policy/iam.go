@@ -21,18 +21,26 @@ var resourceStarActions = map[string]string{
 	"ssmmessages:createdatachannel":    "ECS Exec channels have no ARN",
 	"ssmmessages:opencontrolchannel":   "ECS Exec channels have no ARN",
 	"ssmmessages:opendatachannel":      "ECS Exec channels have no ARN",
+	// The pipeline's deploy step. A task definition revision gets its ARN
+	// only once registered, so neither call can be scoped; what bounds a
+	// registered task definition is the iam:PassRole statement beside it,
+	// which names the roles it may carry (see passrole-conditioned).
+	"ecs:describetaskdefinition": "ECS supports no resource-level permissions for it; the PassRole condition bounds what a task definition may carry",
+	"ecs:registertaskdefinition": "ECS supports no resource-level permissions for it; the PassRole condition bounds what a task definition may carry",
 }
 
 // statement is one IAM policy statement, from an aws_iam_policy_document or a
 // JSON policy (jsonencode or a JSON string).
 type statement struct {
-	rng        hcl.Range
-	effect     string // "Allow" or "Deny"; any other value counts as Allow
-	actions    []any  // strings, or unknown
-	notActions bool
-	resources  []any
-	principals []any // identifiers of AWS principals ("arn:aws:iam::${…}:root")
-	conditions []condition
+	rng          hcl.Range
+	effect       string // "Allow" or "Deny"; any other value counts as Allow
+	actions      []any  // strings, or unknown
+	notActions   bool
+	excluded     []any // the NotAction list, when notActions
+	resources    []any
+	notResources bool
+	principals   []any // identifiers of AWS principals ("arn:aws:iam::${…}:root")
+	conditions   []condition
 }
 
 type condition struct {
@@ -48,22 +56,54 @@ var checkIAMNoWildcards = Check{
 	Run: func(cfg *Config) []Finding {
 		var out []Finding
 		for _, m := range cfg.Modules {
-			keyPolicies := m.keyPolicyRefs()
-			for _, d := range m.data("aws_iam_policy_document") {
-				isKey := slices.Contains(keyPolicies, d.Address())
-				for _, s := range documentStatements(m, d) {
-					out = append(out, checkStatement(s, isKey)...)
-				}
-			}
-			m.eachJSONPolicy(func(where string, e hclsyntax.Expression, rng hcl.Range) {
-				isKey := where == "key-policy" || slices.Contains(keyPolicies, where)
-				for _, s := range m.jsonStatements(e, rng) {
-					out = append(out, checkStatement(s, isKey)...)
-				}
+			m.eachStatement(func(s statement, keyPolicy bool) {
+				out = append(out, checkStatement(s, keyPolicy)...)
 			})
 		}
 		return out
 	},
+}
+
+// eachStatement calls fn for every policy statement written in the module:
+// those of every aws_iam_policy_document and of every JSON policy. keyPolicy
+// says whether the statement belongs to the policy of a KMS key.
+func (m *Module) eachStatement(fn func(s statement, keyPolicy bool)) {
+	keyPolicies := m.keyPolicyRefs()
+	for _, d := range m.data("aws_iam_policy_document") {
+		isKey := slices.Contains(keyPolicies, d.Address())
+		for _, s := range documentStatements(m, d) {
+			fn(s, isKey)
+		}
+	}
+	m.eachJSONPolicy(func(where string, e hclsyntax.Expression, rng hcl.Range) {
+		isKey := where == "key-policy" || slices.Contains(keyPolicies, where)
+		for _, s := range m.jsonStatements(e, rng) {
+			fn(s, isKey)
+		}
+	})
+}
+
+// actionMatches reports whether an IAM action pattern ("iam:PassRole",
+// "iam:Pass*", "*", "iam:Pass?ole") matches the action, as IAM compares
+// them: case-insensitively, * for any run of characters and ? for one.
+func actionMatches(pattern, action string) bool {
+	p, a := []rune(strings.ToLower(pattern)), []rune(strings.ToLower(action))
+	// match[j] says whether the pattern read so far matches a[:j].
+	match := make([]bool, len(a)+1)
+	match[0] = true
+	for _, c := range p {
+		next := make([]bool, len(a)+1)
+		for j := range next {
+			switch {
+			case c == '*':
+				next[j] = match[j] || (j > 0 && next[j-1])
+			case j > 0 && (c == '?' || c == a[j-1]):
+				next[j] = match[j-1]
+			}
+		}
+		match = next
+	}
+	return match[len(a)]
 }
 
 func checkStatement(s statement, keyPolicy bool) []Finding {
@@ -86,7 +126,7 @@ func checkStatement(s statement, keyPolicy bool) []Finding {
 			// the key, kms:* or any part of it.
 		case action == "*":
 			out = append(out, finding(s.rng, "allows every action (\"*\")"))
-		case strings.Contains(action, "*"):
+		case strings.ContainsAny(action, "*?"):
 			wildcards = append(wildcards, fmt.Sprintf("%q", action))
 		}
 	}
@@ -98,7 +138,7 @@ func checkStatement(s statement, keyPolicy bool) []Finding {
 	}
 	var needless []string
 	for _, a := range s.actions {
-		if action, ok := a.(string); ok && !strings.Contains(action, "*") {
+		if action, ok := a.(string); ok && !strings.ContainsAny(action, "*?") {
 			if _, allowed := resourceStarActions[strings.ToLower(action)]; !allowed {
 				needless = append(needless, action)
 			}
@@ -221,7 +261,9 @@ func documentStatements(m *Module, d *Block) []statement {
 		}
 		s.actions = m.list(attr(st, "actions"))
 		s.notActions = len(present(attr(st, "not_actions"))) > 0
+		s.excluded = m.list(attr(st, "not_actions"))
 		s.resources = m.list(attr(st, "resources"))
+		s.notResources = len(present(attr(st, "not_resources"))) > 0
 		for _, p := range nested(st, "principals") {
 			s.principals = append(s.principals, m.list(attr(p, "identifiers"))...)
 		}
@@ -264,8 +306,10 @@ func (m *Module) jsonStatements(e hclsyntax.Expression, rng hcl.Range) []stateme
 			s.effect = fmt.Sprint(v)
 		}
 		s.actions = asList(st["Action"])
-		_, s.notActions = st["NotAction"]
+		excluded, notActions := st["NotAction"]
+		s.notActions, s.excluded = notActions, asList(excluded)
 		s.resources = asList(st["Resource"])
+		_, s.notResources = st["NotResource"]
 		s.principals = principalIdentifiers(st["Principal"])
 		if conds, ok := st["Condition"].(map[string]any); ok {
 			for test, vars := range conds {

@@ -26,7 +26,9 @@ type Check struct {
 	Run     func(*Config) []Finding
 }
 
-// Checks is every check, in the order the issue lists the promises.
+// Checks is every check, in the order the issue lists the promises, with
+// passrole-conditioned beside the other IAM check and the delivery
+// pipeline's checks last.
 var Checks = []Check{
 	checkALBInternalPrivate,
 	checkPrivateSubnetWiring,
@@ -41,8 +43,12 @@ var Checks = []Check{
 	checkKMSRotation,
 	checkS3Hardened,
 	checkIAMNoWildcards,
+	checkPassRoleConditioned,
 	checkContainerHardened,
 	checkLogGroupsEncrypted,
+	checkCodeBuildLeastPrivilege,
+	checkEventTargetRoleScoped,
+	checkImageNoDrift,
 }
 
 // Run runs the checks over the configuration and returns their findings

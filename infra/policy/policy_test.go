@@ -2,6 +2,7 @@ package policy_test
 
 import (
 	"bufio"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -119,9 +120,17 @@ type want struct {
 
 var wantRE = regexp.MustCompile(`# want(?: ([a-z0-9-]+))? ("(?:[^"\\]|\\.)*")`)
 
+// readWants reads the wants of every .tf file under dir, at any depth: a
+// fixture may hold several modules (env/ calling ../modules/pipeline).
 func readWants(t *testing.T, dir, check string) []want {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".tf") {
+			files = append(files, path)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

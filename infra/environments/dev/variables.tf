@@ -9,14 +9,11 @@ variable "region" {
   }
 }
 
-variable "image_tag" {
-  description = "Tag of the currency-api image in this environment's ECR repository to run. Tags are immutable; push the image before the first apply."
-  type        = string
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag)) && var.image_tag != "latest"
-    error_message = "image_tag must be a valid Docker tag (letters, digits, _ . -, at most 128 characters) and not \"latest\": tags are immutable, so a release needs its own."
-  }
+variable "upload_bootstrap_bundle" {
+  description = "Whether the first apply uploads dist/currency-api-source.zip (run `make bundle` first) to the source bucket, so that a new environment builds and deploys the real service on its own. Terraform uploads it once, when it creates the bucket; later releases are `make release`'s."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "az_count" {

@@ -29,6 +29,7 @@ module "ecr" {
   name                = local.name
   force_delete        = var.ecr_force_delete
   pull_principal_arns = [module.service.execution_role_arn]
+  push_principal_arns = [module.pipeline.codebuild_role_arn]
 }
 
 module "service" {
@@ -37,7 +38,7 @@ module "service" {
   name                = local.name
   vpc_id              = module.network.vpc_id
   private_subnet_ids  = module.network.private_subnet_ids
-  image               = "${module.ecr.repository_url}:${var.image_tag}"
+  image               = module.pipeline.image
   ecr_repository_arn  = module.ecr.repository_arn
   cpu_architecture    = var.cpu_architecture
   cpu                 = var.cpu
@@ -56,6 +57,28 @@ module "service" {
   # Tasks pull their image and ship their logs through the endpoints when
   # they exist; waiting for them avoids a first deployment through the NAT.
   depends_on = [module.vpc_endpoints]
+}
+
+# The delivery pipeline: a bundle uploaded to its bucket is tested, built,
+# scanned, pushed and rolled out. The image the service runs comes from the
+# pipeline's parameter (module.pipeline.image), so an apply never rolls a
+# pipeline deployment back (infra/modules/pipeline/README.md).
+module "pipeline" {
+  source = "../../modules/pipeline"
+
+  name                   = local.name
+  ecr_repository_arn     = module.ecr.repository_arn
+  ecr_repository_url     = module.ecr.repository_url
+  cluster_name           = module.service.cluster_name
+  service_name           = module.service.service_name
+  task_definition_family = module.service.task_definition_family
+  task_role_arn          = module.service.task_role_arn
+  execution_role_arn     = module.service.execution_role_arn
+  cpu_architecture       = var.cpu_architecture
+  log_retention_days     = var.log_retention_days
+  alarm_topic_arns       = [module.monitoring.sns_topic_arn]
+  force_destroy          = var.ecr_force_delete
+  bootstrap_bundle       = var.upload_bootstrap_bundle ? "${path.module}/../../../dist/currency-api-source.zip" : null
 }
 
 module "edge" {

@@ -9,8 +9,33 @@ output "cloudfront_distribution_id" {
 }
 
 output "ecr_repository_url" {
-  description = "Where to push images: docker push <url>:<tag>."
+  description = "The image repository; only the pipeline's build role may push to it."
   value       = module.ecr.repository_url
+}
+
+output "source_bucket" {
+  description = "Bucket `make release` uploads the source bundle to."
+  value       = module.pipeline.source_bucket
+}
+
+output "source_key" {
+  description = "Key of the source bundle: an upload to it builds and deploys."
+  value       = module.pipeline.source_key
+}
+
+output "codebuild_project_name" {
+  description = "CodeBuild project that builds and deploys each upload."
+  value       = module.pipeline.codebuild_project_name
+}
+
+output "build_log_group_name" {
+  description = "CloudWatch log group of the builds."
+  value       = module.pipeline.build_log_group_name
+}
+
+output "deployed_image" {
+  description = "Image the pipeline last deployed (repository@sha256:digest)."
+  value       = module.pipeline.image
 }
 
 output "cluster_name" {

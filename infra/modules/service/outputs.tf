@@ -77,3 +77,8 @@ output "access_logs_bucket" {
   description = "Name of the S3 bucket holding the ALB access logs."
   value       = aws_s3_bucket.access_logs.id
 }
+
+output "task_definition_family" {
+  description = "Family of the task definition; the pipeline registers new revisions of it."
+  value       = aws_ecs_task_definition.this.family
+}

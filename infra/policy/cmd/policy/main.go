@@ -7,8 +7,8 @@
 //
 // The directories default to infra/modules and infra/environments. -list
 // prints the checks and their promises. -trivyignore checks, instead of the
-// Terraform, that every entry of that trivy ignore file has a justification
-// comment directly above it. It exits 1 when there is any finding, 2 on a
+// Terraform, that every entry of that trivy ignore file is scoped to paths
+// and carries a statement (its justification). It exits 1 when there is any finding, 2 on a
 // usage or parse error.
 package main
 

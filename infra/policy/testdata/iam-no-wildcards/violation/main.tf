@@ -1,5 +1,6 @@
 data "aws_iam_policy_document" "broad" {
-  statement { # want "allows every action"
+  # "*" includes iam:PassRole, so passrole-conditioned reports it too.
+  statement { # want "allows every action" # want passrole-conditioned "iam:PassRole \\(through \"\\*\"\\) without a condition on iam:PassedToService"
     actions   = ["*"]
     resources = ["arn:aws:s3:::bucket"]
   }
@@ -12,6 +13,11 @@ data "aws_iam_policy_document" "broad" {
   statement { # want "allows wildcard actions \"s3:Get\\*\""
     actions   = ["s3:Get*"]
     resources = ["arn:aws:s3:::bucket/*"]
+  }
+
+  statement { # want "allows wildcard actions \"ecr:Describe\\?mages\""
+    actions   = ["ecr:Describe?mages"]
+    resources = ["arn:aws:ecr:us-east-1:123456789012:repository/app"]
   }
 
   statement { # want "resource \"\\*\" for s3:GetObject"

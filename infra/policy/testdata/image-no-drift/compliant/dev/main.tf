@@ -1,0 +1,8 @@
+module "pipeline" {
+  source = "../modules/pipeline"
+}
+
+module "service" {
+  source = "../../service"
+  image  = module.pipeline.image
+}
