@@ -257,15 +257,22 @@ func (d *deployer) wait(ctx context.Context, req request, start time.Time, res *
 
 		elapsed := d.Now().Sub(start)
 		if elapsed >= req.Timeout {
-			if lastErr != nil {
-				return fmt.Errorf("%w after %s: %s (then: %v)", errTimedOut, req.Timeout, lastState, lastErr)
-			}
-			return fmt.Errorf("%w after %s: %s", errTimedOut, req.Timeout, lastState)
+			return timedOut(req.Timeout, lastState, lastErr)
 		}
 		if err := d.Sleep(ctx, min(req.Poll, req.Timeout-elapsed)); err != nil {
 			return fmt.Errorf("wait for rollout: %w", err)
 		}
 	}
+}
+
+// timedOut is the error a wait loop (the rollout's, the scan gate's) ends
+// with after timeout: the last state it saw and, if the last poll failed,
+// that failure.
+func timedOut(timeout time.Duration, lastState string, lastErr error) error {
+	if lastErr != nil {
+		return fmt.Errorf("%w after %s: %s (then: %v)", errTimedOut, timeout, lastState, lastErr)
+	}
+	return fmt.Errorf("%w after %s: %s", errTimedOut, timeout, lastState)
 }
 
 // rollout reads the state of the deployment of taskDefinition: done when it

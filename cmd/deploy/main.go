@@ -83,9 +83,12 @@ var errUsage = errors.New("usage")
 // update, SSM, the pages of scan findings).
 const apiSlack = 2 * time.Minute
 
+// sha256Digest is an image digest as registries write it, lower-case hex.
+const sha256Digest = `sha256:[0-9a-f]{64}`
+
 // digestRef is an image reference pinned by digest: the repository (with an
 // optional tag, which the digest overrides) and a sha256 digest.
-var digestRef = regexp.MustCompile(`^[a-z0-9][a-z0-9._/:-]*@sha256:[0-9a-f]{64}$`)
+var digestRef = regexp.MustCompile(`^[a-z0-9][a-z0-9._/:-]*@` + sha256Digest + `$`)
 
 func main() {
 	if err := run(context.Background(), os.Args, os.Getenv, os.Stdout, os.Stderr); err != nil {

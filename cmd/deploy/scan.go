@@ -63,7 +63,7 @@ var (
 	ecrHost = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$`)
 	// ecrRepository is ECR's pattern for repository names (2 to 256 long).
 	ecrRepository = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
-	ecrDigest     = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+	ecrDigest     = regexp.MustCompile(`^` + sha256Digest + `$`)
 )
 
 // parseECRImage reads ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO[:TAG]@sha256:HEX,
@@ -201,10 +201,7 @@ func (d *deployer) waitForScan(ctx context.Context, req request, in *ecr.Describ
 
 		elapsed := d.Now().Sub(start)
 		if elapsed >= req.ScanTimeout {
-			if lastErr != nil {
-				return nil, fmt.Errorf("scan of %s: %w after %s: %s (then: %v)", img, errTimedOut, req.ScanTimeout, lastState, lastErr)
-			}
-			return nil, fmt.Errorf("scan of %s: %w after %s: %s", img, errTimedOut, req.ScanTimeout, lastState)
+			return nil, fmt.Errorf("scan of %s: %w", img, timedOut(req.ScanTimeout, lastState, lastErr))
 		}
 		if err := d.Sleep(ctx, min(req.Poll, req.ScanTimeout-elapsed)); err != nil {
 			return nil, fmt.Errorf("wait for the scan of %s: %w", img, err)
