@@ -87,7 +87,7 @@ func (m *Module) eachStatement(fn func(s statement, keyPolicy bool)) {
 // "iam:Pass*", "*", "iam:Pass?ole") matches the action, as IAM compares
 // them: case-insensitively, * for any run of characters and ? for one.
 func actionMatches(pattern, action string) bool {
-	p, a := []rune(strings.ToLower(pattern)), []rune(strings.ToLower(action))
+	p, a := strings.ToLower(pattern), []rune(strings.ToLower(action))
 	// match[j] says whether the pattern read so far matches a[:j].
 	match := make([]bool, len(a)+1)
 	match[0] = true
@@ -133,8 +133,21 @@ func checkStatement(s statement, keyPolicy bool) []Finding {
 	if len(wildcards) > 0 {
 		out = append(out, finding(s.rng, "allows wildcard actions %s: list the actions", strings.Join(wildcards, ", ")))
 	}
-	if keyPolicy || !slices.Contains(s.resources, any("*")) {
+	if keyPolicy {
 		return out
+	}
+	if needless := needlessStar(s); len(needless) > 0 {
+		out = append(out, finding(s.rng, "resource \"*\" for %s, which support resource-level permissions", strings.Join(needless, ", ")))
+	}
+	return out
+}
+
+// needlessStar returns the literal actions that s allows on resource "*"
+// although they support resource-level permissions (they are not in
+// resourceStarActions). Wildcard actions are left to the wildcard findings.
+func needlessStar(s statement) []string {
+	if !slices.Contains(s.resources, any("*")) {
+		return nil
 	}
 	var needless []string
 	for _, a := range s.actions {
@@ -144,10 +157,7 @@ func checkStatement(s statement, keyPolicy bool) []Finding {
 			}
 		}
 	}
-	if len(needless) > 0 {
-		out = append(out, finding(s.rng, "resource \"*\" for %s, which support resource-level permissions", strings.Join(needless, ", ")))
-	}
-	return out
+	return needless
 }
 
 // rootOnly reports whether every principal is an account root ("arn:aws:iam::<account>:root").

@@ -174,7 +174,7 @@ func checkBuildStatement(s statement, role string) []Finding {
 	if s.notResources {
 		out = append(out, finding(s.rng, "%s (a CodeBuild service role): an Allow with NotResource allows every other resource", role))
 	}
-	var wild, needless []string
+	var wild []string
 	unreadable := false
 	for _, a := range s.actions {
 		action, ok := a.(string)
@@ -183,10 +183,6 @@ func checkBuildStatement(s statement, role string) []Finding {
 			unreadable = true
 		case strings.ContainsAny(action, "*?"):
 			wild = append(wild, fmt.Sprintf("%q", action))
-		default:
-			if _, ok := resourceStarActions[strings.ToLower(action)]; !ok {
-				needless = append(needless, action)
-			}
 		}
 	}
 	if unreadable {
@@ -195,7 +191,7 @@ func checkBuildStatement(s statement, role string) []Finding {
 	if len(wild) > 0 {
 		out = append(out, finding(s.rng, "%s (a CodeBuild service role) allows wildcard actions %s: list the actions the build needs", role, strings.Join(wild, ", ")))
 	}
-	if slices.Contains(s.resources, any("*")) && len(needless) > 0 {
+	if needless := needlessStar(s); len(needless) > 0 {
 		out = append(out, finding(s.rng, "%s (a CodeBuild service role): resource \"*\" for %s, which support resource-level permissions", role, strings.Join(needless, ", ")))
 	}
 	return out
