@@ -5,7 +5,8 @@
 #   fmt              tofu fmt -check -recursive infra/
 #   provider-stub    build the offline hashicorp/aws schema stub and point tofu at it
 #   validate/<env>   tofu init -backend=false + tofu validate, per infra/environments/*
-#   test/<module>    tofu init -backend=false + tofu test, per infra/modules/* with tests/
+#   test/<name>      tofu init -backend=false + tofu test, per infra/modules/* and
+#                    infra/environments/* (each must have tests/)
 #   stub-fidelity    the stub's own tests (misspelt argument, missing required
 #                    argument, block as attribute must each fail validate)
 #   trivy            trivy config over infra/ and the Dockerfile (infra/trivy.yaml):
@@ -115,25 +116,27 @@ step_validate() {
   done
 }
 
-# Each module's tests run against the stub exactly as users run them against
-# the real provider.
+# Each module's and each environment's tests run against the stub exactly as
+# users run them against the real provider. A module without tests fails; an
+# environment's tests plan and apply the whole composition (first deployment).
 step_test() {
-  local dir mod copy summary
-  for dir in infra/modules/*/; do
-    mod=$(basename "$dir")
+  local dir kind name copy summary
+  for dir in infra/modules/*/ infra/environments/*/; do
+    dir=${dir%/}
+    kind=$(basename "$(dirname "$dir")") name=$(basename "$dir")
     if [[ ! -d "$dir/tests" ]] || ! compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
-      fail "test/$mod" "no tests/*.tftest.hcl"
+      fail "test/$name" "no tests/*.tftest.hcl"
       continue
     fi
-    stub_ready "test/$mod" || continue
-    copy="$WORK/test-$mod"
+    stub_ready "test/$name" || continue
+    copy="$WORK/test-$kind-$name"
     copy_infra "$copy"
-    if logged "$WORK/test-$mod.log" tofu -chdir="$copy/modules/$mod" init -backend=false -input=false -no-color &&
-      logged "$WORK/test-$mod.log" tofu -chdir="$copy/modules/$mod" test -no-color; then
-      summary=$(grep -E '^(Success|Failure)!' "$WORK/test-$mod.log" | tail -n 1)
-      pass "test/$mod" "$summary"
+    if logged "$WORK/test-$name.log" tofu -chdir="$copy/$kind/$name" init -backend=false -input=false -no-color &&
+      logged "$WORK/test-$name.log" tofu -chdir="$copy/$kind/$name" test -no-color; then
+      summary=$(grep -E '^(Success|Failure)!' "$WORK/test-$name.log" | tail -n 1)
+      pass "test/$name" "$summary"
     else
-      fail "test/$mod"
+      fail "test/$name"
     fi
   done
 }

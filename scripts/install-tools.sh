@@ -3,7 +3,8 @@
 #
 # Installs (from source, through the Go module proxy only):
 #   staticcheck, actionlint, hey, terraform-docs, conftest, tofu (OpenTofu),
-#   tflint, trivy                      -- the default set
+#   terraform (HashiCorp Terraform), tflint, trivy
+#                                      -- the default set
 #   wrk                                -- Debian package; NOT in the default set.
 #                                         Installed with apt-get only when named
 #                                         explicitly (`install-tools.sh wrk`) and
@@ -44,12 +45,16 @@ declare -A VERSIONS=(
   [terraform-docs]=v0.20.0
   [conftest]=v0.71.1
   [tofu]=v1.12.6
+  # The newest Terraform the Go proxy serves here (BUSL-1.1: used as a test
+  # engine only, never redistributed). Every module and environment test runs
+  # on it and on tofu.
+  [terraform]=v1.13.3
   [tflint]=v0.64.0
   [trivy]=v0.74.0
   [wrk]=4.1.0-3+b2
 )
 # Default set, cheapest first so a failure in a quick build shows early.
-DEFAULT=(staticcheck actionlint hey terraform-docs conftest tofu tflint trivy)
+DEFAULT=(staticcheck actionlint hey terraform-docs conftest tofu terraform tflint trivy)
 ALL=("${DEFAULT[@]}" wrk)
 
 die() { echo "install-tools: $*" >&2; exit 1; }
@@ -73,6 +78,26 @@ go_build_module() { # module version output-name package [go build flags ...]
   (cd "$dir" && GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 10 go build "$@" -o "$BIN/$out" "$pkg")
 }
 
+# Terraform keeps its remote-state backends (s3, gcs, azurerm, ...) as nested
+# Go modules wired in with replace directives, and a module zip leaves nested
+# modules out, so the proxy's copy cannot build as published. We build a copy
+# without those nine backends: every test here runs `init -backend=false`, and
+# the binary is a test engine, never a way to reach real state (`terraform
+# init` with the s3 backend says "Unsupported backend type").
+TERRAFORM_NESTED_BACKENDS='azure|consul|cos|gcs|kubernetes|oci|oss|pg|s3'
+build_terraform() { # version
+  local v=$1 dir src=$TOOLS_DIR/src/terraform-$1
+  dir=$(go mod download -json "github.com/hashicorp/terraform@$v" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+  [[ -d "$dir" ]] || die "could not download github.com/hashicorp/terraform@$v"
+  rm -rf "$src" && mkdir -p "$src" && cp -R "$dir/." "$src" && chmod -R u+w "$src"
+  sed -i -E "/internal\/backend\/remote-state\/($TERRAFORM_NESTED_BACKENDS)( |\$)/d; /internal\/legacy( |\$)/d" "$src/go.mod"
+  sed -i -E "/remote-state\/($TERRAFORM_NESTED_BACKENDS)\"\$/d; /^[[:space:]]+\"(azurerm|consul|cos|gcs|kubernetes|oss|pg|s3|oci)\":/d" \
+    "$src/internal/backend/init/init.go"
+  (cd "$src" && GOFLAGS=-mod=mod CGO_ENABLED=0 nice -n 10 go build -trimpath \
+    -ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" -o "$BIN/terraform" .) # else "-dev"
+  rm -rf "$src"
+}
+
 build() { # tool version
   local t=$1 v=$2
   case $t in
@@ -88,6 +113,7 @@ build() { # tool version
                    "github.com/aquasecurity/trivy/cmd/trivy@$v" ;;
     tofu)        go_build_module github.com/opentofu/opentofu "$v" tofu ./cmd/tofu -trimpath \
                    -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" ;; # else "-dev"
+    terraform)   build_terraform "$v" ;;
     terraform-docs) go_build_module github.com/terraform-docs/terraform-docs "$v" terraform-docs . ;;
     wrk)
       [[ $EUID -eq 0 ]] || die "wrk is a Debian package: run 'sudo apt-get install wrk' or rerun as root"
@@ -100,7 +126,7 @@ build() { # tool version
 version_output() { # tool -> what the tool says about its version
   case $1 in
     hey) go version -m "$BIN/hey" ;;   # hey has no version flag: read build info
-    tofu) "$BIN/tofu" version ;;
+    tofu|terraform) TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$BIN/$1" version ;;
     staticcheck|actionlint) "$BIN/$1" -version ;;
     wrk) "$BIN/wrk" -v ;;
     *) "$BIN/$1" --version ;;

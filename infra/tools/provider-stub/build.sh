@@ -8,11 +8,14 @@
 #   b) derive the provider schema from it     (cmd/genschema, ~4 s; redone only
 #      when the tarball or the generator's sources change: see the stamp)
 #   c) build the stub provider binary         (cmd/terraform-provider-aws)
-#   d) lay out the unpacked filesystem mirror
-#        <cache>/mirror/registry.opentofu.org/hashicorp/aws/6.25.0/<os>_<arch>/
+#   d) lay out the unpacked filesystem mirror, under both registries'
+#      addresses (`hashicorp/aws` means registry.opentofu.org/hashicorp/aws to
+#      OpenTofu and registry.terraform.io/hashicorp/aws to Terraform):
+#        <cache>/mirror/<registry>/hashicorp/aws/6.25.0/<os>_<arch>/
 #          terraform-provider-aws_v6.25.0   the stub
 #          schema.json                      the schema it serves
-#   e) write <cache>/tofu.rc pointing tofu at that mirror for hashicorp/aws
+#   e) write <cache>/tofu.rc pointing tofu and terraform at that mirror for
+#      hashicorp/aws (both read the same provider_installation syntax)
 #
 # Cache: ${PROVIDER_STUB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/currency-api/provider-stub}
 # Nothing is written inside the repository.
@@ -34,6 +37,7 @@ PKG_VERSION=21.22.1
 PKG_SHA256=d1446ab6ac6526c6fab4b28a5ebefdd90c0ce56203949925d35a4d286c05cbbf
 PROVIDER_VERSION=6.25.0
 PROVIDER_ADDR=registry.opentofu.org/hashicorp/aws
+PROVIDER_ADDRS=("$PROVIDER_ADDR" registry.terraform.io/hashicorp/aws)
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CACHE=${PROVIDER_STUB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/currency-api/provider-stub}
@@ -100,33 +104,45 @@ fi
 # executable named terraform-provider-TYPE*. tofu init symlinks that
 # directory into .terraform/providers, so schema.json stays next to the binary.
 os_arch="$(go env GOOS)_$(go env GOARCH)"
-PKG_DIR=$MIRROR/$PROVIDER_ADDR/$PROVIDER_VERSION/$os_arch
-BIN=$PKG_DIR/terraform-provider-aws_v$PROVIDER_VERSION
-mkdir -p "$PKG_DIR"
+BIN_NAME=terraform-provider-aws_v$PROVIDER_VERSION
+STAGE=$CACHE/bin/$BIN_NAME
+mkdir -p "$CACHE/bin"
 t=$(now)
-# Built to a temp name and renamed: a tofu run in progress keeps its old
-# file. -trimpath and no VCS stamp make the binary (and so the lock-file
-# hash tofu records) depend on the sources only.
-(cd "$HERE" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$BIN.tmp.$$" ./cmd/terraform-provider-aws)
-if [[ -f $BIN ]] && cmp -s "$BIN.tmp.$$" "$BIN"; then rm -f "$BIN.tmp.$$"; else mv "$BIN.tmp.$$" "$BIN"; fi
-if ! cmp -s "$SCHEMA" "$PKG_DIR/schema.json"; then
-  cp "$SCHEMA" "$PKG_DIR/schema.json.tmp.$$" && mv "$PKG_DIR/schema.json.tmp.$$" "$PKG_DIR/schema.json"
-fi
-[[ $ENV_ONLY == 1 ]] || log "stub built in $(since "$t"): $("$BIN" -info | head -1)"
+# -trimpath and no VCS stamp make the binary (and so the lock-file hash tofu
+# records) depend on the sources only.
+(cd "$HERE" && CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$STAGE.tmp.$$" ./cmd/terraform-provider-aws)
+if [[ -f $STAGE ]] && cmp -s "$STAGE.tmp.$$" "$STAGE"; then rm -f "$STAGE.tmp.$$"; else mv "$STAGE.tmp.$$" "$STAGE"; fi
+# install_atomically src dst: copy to a temp name and rename, so that a tofu
+# run in progress keeps its old file.
+install_atomically() {
+  cmp -s "$1" "$2" && return
+  cp "$1" "$2.tmp.$$" && mv "$2.tmp.$$" "$2"
+}
+for addr in "${PROVIDER_ADDRS[@]}"; do
+  PKG_DIR=$MIRROR/$addr/$PROVIDER_VERSION/$os_arch
+  mkdir -p "$PKG_DIR"
+  install_atomically "$STAGE" "$PKG_DIR/$BIN_NAME"
+  chmod 0755 "$PKG_DIR/$BIN_NAME"
+  install_atomically "$SCHEMA" "$PKG_DIR/schema.json"
+done
+[[ $ENV_ONLY == 1 ]] || log "stub built in $(since "$t"): $(PROVIDER_STUB_SCHEMA=$SCHEMA "$STAGE" -info | head -1)"
 
 # --- e) the CLI config ------------------------------------------------------
 # filesystem_mirror for hashicorp/aws only; direct stays available for any
-# other provider (and is excluded for aws so tofu never tries the registry).
+# other provider (and is excluded for aws so neither engine tries a registry).
+addrs=$(printf '"%s", ' "${PROVIDER_ADDRS[@]}")
+addrs=${addrs%, }
 cat >"$RC.tmp.$$" <<EOF
 # Written by infra/tools/provider-stub/build.sh. Use with:
 #   TF_CLI_CONFIG_FILE=$RC tofu init -backend=false
+#   TF_CLI_CONFIG_FILE=$RC terraform init -backend=false
 provider_installation {
   filesystem_mirror {
     path    = "$MIRROR"
-    include = ["$PROVIDER_ADDR"]
+    include = [$addrs]
   }
   direct {
-    exclude = ["$PROVIDER_ADDR"]
+    exclude = [$addrs]
   }
 }
 EOF
@@ -137,7 +153,7 @@ if [[ $ENV_ONLY == 1 ]]; then
 else
   cat <<EOF
 schema:             $SCHEMA ($(stat -c %s "$SCHEMA") bytes)
-provider binary:    $BIN
+provider binary:    $STAGE (copied into the mirror for ${PROVIDER_ADDRS[*]})
 filesystem mirror:  $MIRROR
 CLI config:         $RC
 use:                TF_CLI_CONFIG_FILE=$RC tofu init -backend=false
