@@ -2,11 +2,14 @@
 # check-infra.sh - every offline check of the Terraform infrastructure in infra/.
 #
 # Steps (each prints PASS <check>, FAIL <check> or SKIPPED <check>: <why>):
-#   fmt              tofu fmt -check -recursive infra/
-#   provider-stub    build the offline hashicorp/aws schema stub and point tofu at it
-#   validate/<env>   tofu init -backend=false + tofu validate, per infra/environments/*
-#   test/<name>      tofu init -backend=false + tofu test, per infra/modules/* and
-#                    infra/environments/* (each must have tests/)
+#   fmt/<engine>     tofu fmt and terraform fmt -check -recursive infra/
+#   provider-stub    build the offline hashicorp/aws schema stub and point both engines at it
+#   validate/<engine>/<env>
+#                    init -backend=false + validate, per infra/environments/*,
+#                    on OpenTofu and on HashiCorp Terraform
+#   test/<engine>/<name>
+#                    init -backend=false + test, per infra/modules/* and
+#                    infra/environments/* (each must have tests/), on both engines
 #   stub-fidelity    the stub's own tests (misspelt argument, missing required
 #                    argument, block as attribute must each fail validate)
 #   trivy            trivy config over infra/ and the Dockerfile (infra/trivy.yaml):
@@ -16,7 +19,7 @@
 #   docs/<module>    terraform-docs --output-check: module READMEs are current
 #   actionlint       .github/workflows/ci.yml
 #
-# tofu runs in temporary copies of infra/ without .terraform/ or
+# The engines run in temporary copies of infra/ without .terraform/ or
 # .terraform.lock.hcl (the stub's hashes are not the registry's), removed on exit.
 # A missing tool is SKIPPED on a laptop and FAILs when CI=true.
 # Exits non-zero when any step failed, after running them all.
@@ -67,13 +70,16 @@ copy_infra() {
 }
 
 step_fmt() {
-  need tofu fmt || return
-  # The environment's TF_CLI_CONFIG_FILE may name a missing file; fmt needs none.
-  if logged "$WORK/fmt.log" env TF_CLI_CONFIG_FILE= tofu fmt -check -recursive -diff -no-color infra/; then
-    pass fmt
-  else
-    fail fmt "run: tofu fmt -recursive infra/"
-  fi
+  local engine
+  for engine in tofu terraform; do
+    need "$engine" "fmt/$engine" || continue
+    # The environment's TF_CLI_CONFIG_FILE may name a missing file; fmt needs none.
+    if logged "$WORK/fmt-$engine.log" env TF_CLI_CONFIG_FILE= "$engine" fmt -check -recursive -diff -no-color infra/; then
+      pass "fmt/$engine"
+    else
+      fail "fmt/$engine" "run: $engine fmt -recursive infra/"
+    fi
+  done
 }
 
 STUB_READY=0
@@ -90,54 +96,65 @@ step_provider_stub() {
   fi
 }
 
-# stub_ready check: succeeds when tofu and the stub are available.
+# Both engines run every validate and every test: OpenTofu and HashiCorp
+# Terraform differ where it matters here (Terraform leaves mocked computed
+# values unknown at plan; OpenTofu fills them), and the configuration
+# promises to work on both.
+ENGINES=(tofu terraform)
+
+# stub_ready engine check: succeeds when the engine and the stub are available.
 stub_ready() {
-  need tofu "$1" || return 1
+  need "$1" "$2" || return 1
   if ((STUB_READY == 0)); then
-    fail "$1" "the provider stub was not built"
+    fail "$2" "the provider stub was not built"
     return 1
   fi
 }
 
 step_validate() {
-  local dir env copy
-  for dir in infra/environments/*/; do
-    [[ -d "$dir" ]] || continue
-    env=$(basename "$dir")
-    stub_ready "validate/$env" || continue
-    copy="$WORK/validate-$env"
-    copy_infra "$copy"
-    if logged "$WORK/validate-$env.log" tofu -chdir="$copy/environments/$env" init -backend=false -input=false -no-color &&
-      logged "$WORK/validate-$env.log" tofu -chdir="$copy/environments/$env" validate -no-color; then
-      pass "validate/$env" "$(grep -m1 'Success!' "$WORK/validate-$env.log")"
-    else
-      fail "validate/$env"
-    fi
+  local dir env copy engine log
+  for engine in "${ENGINES[@]}"; do
+    for dir in infra/environments/*/; do
+      [[ -d "$dir" ]] || continue
+      env=$(basename "$dir")
+      stub_ready "$engine" "validate/$engine/$env" || continue
+      copy="$WORK/validate-$engine-$env" log="$WORK/validate-$engine-$env.log"
+      copy_infra "$copy"
+      if logged "$log" "$engine" -chdir="$copy/environments/$env" init -backend=false -input=false -no-color &&
+        logged "$log" "$engine" -chdir="$copy/environments/$env" validate -no-color; then
+        pass "validate/$engine/$env" "$(grep -m1 'Success!' "$log")"
+      else
+        fail "validate/$engine/$env"
+      fi
+    done
   done
 }
 
 # Each module's and each environment's tests run against the stub exactly as
-# users run them against the real provider. A module without tests fails; an
-# environment's tests plan and apply the whole composition (first deployment).
+# users run them against the real provider, on both engines. A module or
+# environment without tests fails; an environment's tests plan and apply the
+# whole composition (a first deployment, then a second plan).
 step_test() {
-  local dir kind name copy summary
-  for dir in infra/modules/*/ infra/environments/*/; do
-    dir=${dir%/}
-    kind=$(basename "$(dirname "$dir")") name=$(basename "$dir")
-    if [[ ! -d "$dir/tests" ]] || ! compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
-      fail "test/$name" "no tests/*.tftest.hcl"
-      continue
-    fi
-    stub_ready "test/$name" || continue
-    copy="$WORK/test-$kind-$name"
-    copy_infra "$copy"
-    if logged "$WORK/test-$name.log" tofu -chdir="$copy/$kind/$name" init -backend=false -input=false -no-color &&
-      logged "$WORK/test-$name.log" tofu -chdir="$copy/$kind/$name" test -no-color; then
-      summary=$(grep -E '^(Success|Failure)!' "$WORK/test-$name.log" | tail -n 1)
-      pass "test/$name" "$summary"
-    else
-      fail "test/$name"
-    fi
+  local dir kind name copy summary engine log
+  for engine in "${ENGINES[@]}"; do
+    for dir in infra/modules/*/ infra/environments/*/; do
+      dir=${dir%/}
+      kind=$(basename "$(dirname "$dir")") name=$(basename "$dir")
+      if [[ ! -d "$dir/tests" ]] || ! compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
+        fail "test/$engine/$name" "no tests/*.tftest.hcl"
+        continue
+      fi
+      stub_ready "$engine" "test/$engine/$name" || continue
+      copy="$WORK/test-$engine-$kind-$name" log="$WORK/test-$engine-$kind-$name.log"
+      copy_infra "$copy"
+      if logged "$log" "$engine" -chdir="$copy/$kind/$name" init -backend=false -input=false -no-color &&
+        logged "$log" "$engine" -chdir="$copy/$kind/$name" test -no-color; then
+        summary=$(grep -E '^(Success|Failure)!' "$log" | tail -n 1)
+        pass "test/$engine/$name" "$summary"
+      else
+        fail "test/$engine/$name"
+      fi
+    done
   done
 }
 

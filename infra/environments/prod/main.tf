@@ -55,8 +55,13 @@ module "service" {
   }
 
   # Tasks pull their image and ship their logs through the endpoints when
-  # they exist; waiting for them avoids a first deployment through the NAT.
-  depends_on = [module.vpc_endpoints]
+  # they exist; the ECS service (and only it) waits for them, so a first
+  # deployment does not go through the NAT. A module-level depends_on here
+  # would defer every data source of the module and break the first plan.
+  network_dependency_ids = compact(concat(
+    values(module.vpc_endpoints.interface_endpoint_ids),
+    [module.vpc_endpoints.s3_gateway_endpoint_id],
+  ))
 }
 
 # The delivery pipeline: a bundle uploaded to its bucket is tested, built,

@@ -272,7 +272,19 @@ resource "aws_ecs_service" "this" {
     aws_lb_listener.http,
     aws_ecs_cluster_capacity_providers.this,
     aws_iam_role_policy.execution,
+    terraform_data.network_ready,
   ]
+}
+
+# The one place the network's readiness matters: the service's first tasks
+# pull their image and ship their logs through the VPC endpoints when those
+# exist, so the service waits for the endpoint IDs it is given. Ordering is
+# expressed here, on one resource, and not as a module-level depends_on in the
+# environment: that would defer every data source of this module to apply
+# time, and the plan of a first deployment would fail on the count that reads
+# data.aws_region (hashicorp/terraform#34391).
+resource "terraform_data" "network_ready" {
+  input = var.network_dependency_ids
 }
 
 # --- Autoscaling ------------------------------------------------------------

@@ -244,3 +244,15 @@ variable "container_environment" {
     error_message = "container_environment must not set PORT: the module sets PORT=8080 to match the target group and security groups."
   }
 }
+
+variable "network_dependency_ids" {
+  description = "IDs of network resources the ECS service must wait for before its first tasks start, e.g. the VPC endpoints its tasks pull images and ship logs through. Only the service waits: the rest of the module plans and applies independently of them."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for id in var.network_dependency_ids : can(regex("^[a-z]+-[0-9a-f]+$", id))])
+    error_message = "network_dependency_ids must hold AWS resource IDs such as vpce-0123456789abcdef0."
+  }
+}

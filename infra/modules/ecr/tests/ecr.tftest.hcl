@@ -36,7 +36,7 @@ variables {
 }
 
 run "repository_is_immutable_scanned_and_cmk_encrypted" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_ecr_repository.this.image_tag_mutability == "IMMUTABLE"
@@ -65,7 +65,7 @@ run "repository_is_immutable_scanned_and_cmk_encrypted" {
 }
 
 run "key_policy_is_account_root_without_wildcard" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(data.aws_iam_policy_document.key.statement) == 1
@@ -89,7 +89,7 @@ run "key_policy_is_account_root_without_wildcard" {
 }
 
 run "lifecycle_expires_untagged_and_keeps_n_releases" {
-  command = plan
+  command = apply
 
   variables {
     keep_releases        = 12
@@ -113,7 +113,7 @@ run "lifecycle_expires_untagged_and_keeps_n_releases" {
 }
 
 run "no_principals_no_repository_policy" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(aws_ecr_repository_policy.this) == 0
@@ -122,7 +122,7 @@ run "no_principals_no_repository_policy" {
 }
 
 run "push_principals_only_may_push" {
-  command = plan
+  command = apply
 
   variables {
     push_principal_arns = ["arn:aws:iam::123456789012:role/pipeline"]
@@ -171,7 +171,7 @@ run "push_principals_only_may_push" {
 }
 
 run "pull_only_has_no_push_statements" {
-  command = plan
+  command = apply
 
   variables {
     pull_principal_arns = ["arn:aws:iam::123456789012:role/currency-api-dev-execution"]

@@ -66,7 +66,7 @@ variables {
 }
 
 run "origin_is_the_vpc_origin_with_the_secret_header" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(aws_cloudfront_distribution.this.origin) == 1
@@ -116,7 +116,7 @@ run "origin_is_the_vpc_origin_with_the_secret_header" {
 }
 
 run "secret_is_kms_encrypted_and_generated_once" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_secretsmanager_secret.origin.kms_key_id == aws_kms_key.secret.arn
@@ -140,7 +140,7 @@ run "secret_is_kms_encrypted_and_generated_once" {
 }
 
 run "only_the_secret_header_rule_forwards" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_lb_listener_rule.origin_secret.listener_arn == var.listener_arn && aws_lb_listener_rule.origin_secret.priority == 1
@@ -169,7 +169,7 @@ run "only_the_secret_header_rule_forwards" {
 }
 
 run "viewers_use_https_and_caching_follows_the_origin" {
-  command = plan
+  command = apply
 
   assert {
     condition = alltrue([
@@ -246,7 +246,7 @@ run "viewers_use_https_and_caching_follows_the_origin" {
 }
 
 run "security_headers" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_cloudfront_distribution.this.default_cache_behavior[0].response_headers_policy_id == aws_cloudfront_response_headers_policy.this.id
@@ -279,7 +279,7 @@ run "security_headers" {
 }
 
 run "log_bucket_is_locked_down" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_cloudfront_distribution.this.logging_config[0].prefix == "cloudfront/" && aws_cloudfront_distribution.this.logging_config[0].include_cookies == false
@@ -358,7 +358,7 @@ run "log_bucket_is_locked_down" {
 }
 
 run "waf_is_off_by_default" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(aws_wafv2_web_acl.this) == 0 && aws_cloudfront_distribution.this.web_acl_id == null
@@ -367,7 +367,7 @@ run "waf_is_off_by_default" {
 }
 
 run "waf_when_enabled" {
-  command = plan
+  command = apply
 
   variables {
     enable_waf     = true
@@ -438,7 +438,7 @@ run "waf_goes_through_the_us_east_1_provider" {
 }
 
 run "certificate_aliases_and_dns" {
-  command = plan
+  command = apply
 
   variables {
     acm_certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/01234567-89ab-cdef-0123-456789abcdef"
@@ -478,7 +478,7 @@ run "certificate_aliases_and_dns" {
 }
 
 run "aliases_without_zone_create_no_records" {
-  command = plan
+  command = apply
 
   variables {
     acm_certificate_arn = "arn:aws:acm:us-east-1:111122223333:certificate/01234567-89ab-cdef-0123-456789abcdef"
@@ -492,7 +492,7 @@ run "aliases_without_zone_create_no_records" {
 }
 
 run "geo_restriction_and_price_class" {
-  command = plan
+  command = apply
 
   variables {
     price_class        = "PriceClass_All"

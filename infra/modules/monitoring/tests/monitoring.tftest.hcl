@@ -78,7 +78,7 @@ variables {
 }
 
 run "alb_alarms" {
-  command = plan
+  command = apply
 
   assert {
     condition = (
@@ -128,7 +128,7 @@ run "alb_alarms" {
 }
 
 run "ecs_alarms" {
-  command = plan
+  command = apply
 
   assert {
     condition = (
@@ -153,7 +153,7 @@ run "ecs_alarms" {
 }
 
 run "regional_alarms_notify_the_regional_topic" {
-  command = plan
+  command = apply
 
   assert {
     condition = alltrue([
@@ -178,7 +178,7 @@ run "regional_alarms_notify_the_regional_topic" {
 }
 
 run "cloudfront_alarm" {
-  command = plan
+  command = apply
 
   assert {
     condition = (
@@ -199,7 +199,7 @@ run "cloudfront_alarm" {
 }
 
 run "topics_are_encrypted_with_rotating_keys" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_sns_topic.regional.kms_master_key_id == aws_kms_key.regional.arn && aws_sns_topic.us_east_1[0].kms_master_key_id == aws_kms_key.us_east_1[0].arn
@@ -240,7 +240,7 @@ run "topics_are_encrypted_with_rotating_keys" {
 }
 
 run "no_email_subscription_by_default" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(aws_sns_topic_subscription.email_regional) == 0 && length(aws_sns_topic_subscription.email_us_east_1) == 0
@@ -249,7 +249,7 @@ run "no_email_subscription_by_default" {
 }
 
 run "email_subscription_when_set" {
-  command = plan
+  command = apply
 
   variables {
     alarm_email = "oncall@example.com"
@@ -272,7 +272,7 @@ run "email_subscription_when_set" {
 }
 
 run "custom_thresholds" {
-  command = plan
+  command = apply
 
   variables {
     thresholds = {
@@ -294,7 +294,7 @@ run "custom_thresholds" {
 }
 
 run "dashboard" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_cloudwatch_dashboard.this.dashboard_name == "currency-api-test"
@@ -434,7 +434,7 @@ run "rejects_percent_above_100" {
 }
 
 run "service_in_us_east_1_uses_one_topic" {
-  command = plan
+  command = apply
 
   override_data {
     target = data.aws_region.current

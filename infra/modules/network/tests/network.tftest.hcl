@@ -33,7 +33,7 @@ variables {
 }
 
 run "defaults_two_azs_single_nat" {
-  command = plan
+  command = apply
 
   assert {
     condition     = output.azs == tolist(["eu-west-1a", "eu-west-1b"])
@@ -109,7 +109,7 @@ run "defaults_two_azs_single_nat" {
 }
 
 run "default_security_group_locked_down" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(aws_default_security_group.this.ingress) == 0 && length(aws_default_security_group.this.egress) == 0
@@ -123,7 +123,7 @@ run "default_security_group_locked_down" {
 }
 
 run "flow_logs_encrypted_with_retention" {
-  command = plan
+  command = apply
 
   variables {
     flow_log_retention_days = 90

@@ -108,7 +108,7 @@ variables {
 }
 
 run "arm64_service_builds_on_arm64" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_codebuild_project.this.environment[0].type == "ARM_CONTAINER" && aws_codebuild_project.this.environment[0].image == "aws/codebuild/amazonlinux-aarch64-standard:3.0"
@@ -122,7 +122,7 @@ run "arm64_service_builds_on_arm64" {
 }
 
 run "x86_service_builds_on_x86" {
-  command = plan
+  command = apply
 
   variables {
     cpu_architecture = "X86_64"
@@ -140,7 +140,7 @@ run "x86_service_builds_on_x86" {
 }
 
 run "build_gets_exactly_the_buildspec_contract" {
-  command = plan
+  command = apply
 
   variables {
     deploy_timeout_minutes = 25
@@ -170,7 +170,7 @@ run "build_gets_exactly_the_buildspec_contract" {
 }
 
 run "project_is_bounded_logged_and_encrypted" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_codebuild_project.this.build_timeout == 45 && aws_codebuild_project.this.queued_timeout == 60 && aws_codebuild_project.this.concurrent_build_limit == 1
@@ -199,7 +199,7 @@ run "project_is_bounded_logged_and_encrypted" {
 }
 
 run "build_role_is_scoped_to_named_resources" {
-  command = plan
+  command = apply
 
   assert {
     condition = toset([
@@ -257,7 +257,7 @@ run "build_role_is_scoped_to_named_resources" {
 }
 
 run "eventbridge_starts_this_project_on_this_key_only" {
-  command = plan
+  command = apply
 
   assert {
     condition     = jsondecode(aws_cloudwatch_event_rule.source.event_pattern)["detail-type"] == ["Object Created"] && jsondecode(aws_cloudwatch_event_rule.source.event_pattern).detail.object.key == ["source/currency-api.zip"]
@@ -279,7 +279,7 @@ run "eventbridge_starts_this_project_on_this_key_only" {
 }
 
 run "source_bucket_is_private_versioned_and_cmk_encrypted" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_s3_bucket.source.bucket == "currency-api-dev-source-123456789012"
@@ -313,7 +313,7 @@ run "source_bucket_is_private_versioned_and_cmk_encrypted" {
 }
 
 run "image_parameter_starts_at_a_reference_that_cannot_run" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_ssm_parameter.image.type == "String" && aws_ssm_parameter.image.name == "/currency-api-dev/image"
@@ -332,7 +332,7 @@ run "image_parameter_starts_at_a_reference_that_cannot_run" {
 }
 
 run "no_bootstrap_bundle_uploads_nothing" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(aws_s3_object.bootstrap) == 0
@@ -341,7 +341,7 @@ run "no_bootstrap_bundle_uploads_nothing" {
 }
 
 run "bootstrap_bundle_is_uploaded_to_the_trigger_key" {
-  command = plan
+  command = apply
 
   variables {
     bootstrap_bundle = "dist/currency-api-source.zip"
@@ -354,7 +354,7 @@ run "bootstrap_bundle_is_uploaded_to_the_trigger_key" {
 }
 
 run "alarms_notify_the_given_topics" {
-  command = plan
+  command = apply
 
   variables {
     alarm_topic_arns = ["arn:aws:sns:eu-west-1:123456789012:currency-api-dev-alarms"]

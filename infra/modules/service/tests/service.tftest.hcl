@@ -58,7 +58,7 @@ variables {
 }
 
 run "alb_is_internal_in_private_subnets_and_answers_403_by_default" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_lb.this.internal == true && aws_lb.this.load_balancer_type == "application"
@@ -108,7 +108,7 @@ run "alb_is_internal_in_private_subnets_and_answers_403_by_default" {
 }
 
 run "target_group_checks_health_and_drains_fast" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_lb_target_group.this.target_type == "ip" && aws_lb_target_group.this.port == 8080 && aws_lb_target_group.this.protocol == "HTTP"
@@ -133,7 +133,7 @@ run "target_group_checks_health_and_drains_fast" {
 }
 
 run "task_definition_is_hardened" {
-  command = plan
+  command = apply
 
   assert {
     condition = (
@@ -211,7 +211,7 @@ run "task_definition_is_hardened" {
 }
 
 run "log_group_is_kms_encrypted_with_retention" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_cloudwatch_log_group.this.name == "/ecs/currency-api-dev" && aws_cloudwatch_log_group.this.retention_in_days == 30
@@ -242,7 +242,7 @@ run "log_group_is_kms_encrypted_with_retention" {
 }
 
 run "service_is_private_with_safe_deployments" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == false
@@ -286,7 +286,7 @@ run "service_is_private_with_safe_deployments" {
 }
 
 run "autoscaling_tracks_cpu_and_requests" {
-  command = plan
+  command = apply
 
   variables {
     desired_count       = 2
@@ -318,13 +318,15 @@ run "autoscaling_tracks_cpu_and_requests" {
   }
 
   assert {
-    condition     = aws_ecs_service.this.desired_count == 2
-    error_message = "desired_count sets the initial count."
+    # The earlier runs created the service with desired_count = 1; this run
+    # applies over that state, as a later `apply` would.
+    condition     = aws_ecs_service.this.desired_count == 1
+    error_message = "desired_count sets only the initial count: a later apply must leave the count autoscaling chose (ignore_changes)."
   }
 }
 
 run "spot_weight_on_x86" {
-  command = plan
+  command = apply
 
   variables {
     cpu_architecture    = "X86_64"
@@ -345,7 +347,7 @@ run "spot_weight_on_x86" {
 }
 
 run "execution_role_pulls_from_one_repository_and_writes_one_log_group" {
-  command = plan
+  command = apply
 
   assert {
     condition = {
@@ -394,7 +396,7 @@ run "execution_role_pulls_from_one_repository_and_writes_one_log_group" {
 }
 
 run "roles_trust_ecs_tasks_of_this_account_only" {
-  command = plan
+  command = apply
 
   assert {
     condition     = toset(one(data.aws_iam_policy_document.ecs_tasks_trust.statement[0].principals).identifiers) == toset(["ecs-tasks.amazonaws.com"])
@@ -421,7 +423,7 @@ run "roles_trust_ecs_tasks_of_this_account_only" {
 }
 
 run "access_logs_bucket_is_protected" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_s3_bucket.access_logs.bucket == "currency-api-dev-alb-logs-123456789012"
@@ -492,7 +494,7 @@ run "access_logs_bucket_is_protected" {
 }
 
 run "new_region_uses_the_service_principal_only" {
-  command = plan
+  command = apply
 
   override_data {
     target = data.aws_region.current

@@ -58,7 +58,7 @@ variables {
 }
 
 run "accepts_largest_memory_for_4096_cpu_and_spot_on_x86" {
-  command = plan
+  command = apply
 
   variables {
     cpu                 = 4096
@@ -75,7 +75,7 @@ run "accepts_largest_memory_for_4096_cpu_and_spot_on_x86" {
 }
 
 run "accepts_mid_range_memory_for_1024_cpu" {
-  command = plan
+  command = apply
 
   variables {
     cpu    = 1024

@@ -16,7 +16,7 @@ variables {
 }
 
 run "defaults_ecr_logs_and_s3" {
-  command = plan
+  command = apply
 
   assert {
     condition     = toset(keys(aws_vpc_endpoint.interface)) == toset(["ecr.api", "ecr.dkr", "logs"])
@@ -55,7 +55,7 @@ run "defaults_ecr_logs_and_s3" {
 }
 
 run "security_group_https_from_vpc_only" {
-  command = plan
+  command = apply
 
   assert {
     condition     = length(aws_security_group.this) == 1 && aws_security_group.this[0].vpc_id == var.vpc_id
@@ -136,7 +136,7 @@ run "interface_endpoints_off" {
 }
 
 run "everything_off" {
-  command = plan
+  command = apply
 
   variables {
     interface_endpoints = []
@@ -155,7 +155,7 @@ run "everything_off" {
 }
 
 run "s3_gateway_off_without_ecr_dkr" {
-  command = plan
+  command = apply
 
   variables {
     interface_endpoints = ["logs"]
