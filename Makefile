@@ -81,7 +81,7 @@ fuzz-smoke: ## Each fuzz target for a fixed number of executions (part of make t
 	$(call fuzz_target,FuzzQuery,./internal/server,60000x)
 
 # The delivery pipeline's source bundle: what CodeBuild unpacks and runs
-# buildspec.yml from (see cmd/release).
+# the pipeline module's buildspec on (see cmd/release).
 BUNDLE := dist/currency-api-source.zip
 
 .PHONY: bundle

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # release.sh ENV - build the source bundle and upload it to ENV's source
 # bucket, which starts the delivery pipeline (S3 -> EventBridge -> CodeBuild
-# runs buildspec.yml from the bundle). `make release ENV=dev` calls it.
+# runs the pipeline module's buildspec on the bundle). `make release ENV=dev`
+# calls it. The uploader must be the identity that applies Terraform or one of
+# the environment's release_principal_arns: the bucket denies everyone else.
 #
 # ENV is a folder under infra/environments. The bucket and key are that
 # environment's Terraform outputs source_bucket and source_key, unless

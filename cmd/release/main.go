@@ -1,13 +1,14 @@
 // Command release builds the delivery pipeline's source bundle: the zip that
-// is uploaded to the environment's source bucket, from which CodeBuild runs
-// buildspec.yml (tests, image build, push, scan gate, deploy).
+// is uploaded to the environment's source bucket, on which CodeBuild runs the
+// pipeline module's buildspec (infra/modules/pipeline/buildspec.yml: tests,
+// vulnerability gate, image build, push, scan gate, deploy).
 //
 // Usage:
 //
 //	release [-dir .] [-out dist/currency-api-source.zip] [-dry-run]
 //
 // The bundle holds exactly what the buildspec and the image build need:
-// buildspec.yml, Dockerfile, .dockerignore, go.mod, go.sum,
+// Dockerfile, .dockerignore, go.mod, go.sum,
 // scripts/build.sh and everything under cmd/ and internal/ (tests and
 // testdata too, since the buildspec runs go test ./...), plus a RELEASE file
 // naming the commit, which the buildspec puts in the image tag.

@@ -23,7 +23,7 @@ import (
 // fixture is a small repository: the files the bundle needs, files beside
 // them that it must leave out, and (after newRepo) git's view of them.
 var fixture = map[string]string{
-	"buildspec.yml":                   "version: 0.2\n",
+	"buildspec.yml":                   "version: 0.2\n", // an old layout's: the buildspec is Terraform's now, not the bundle's
 	"Dockerfile":                      "FROM scratch\n",
 	".dockerignore":                   "*\n",
 	".gitignore":                      "*.out\n/bin/local/\n",
@@ -44,7 +44,7 @@ var fixture = map[string]string{
 
 // inBundle are the fixture's files the bundle holds, besides RELEASE.
 var inBundle = []string{
-	".dockerignore", "Dockerfile", "buildspec.yml", "cmd/app/main.go", "cmd/app/main_test.go",
+	".dockerignore", "Dockerfile", "cmd/app/main.go", "cmd/app/main_test.go",
 	"go.mod", "go.sum", "internal/lib/lib.go", "internal/lib/testdata/data.gz",
 	"internal/lib/testdata/empty.txt", "scripts/build.sh",
 }
@@ -279,7 +279,7 @@ func TestDryRun(t *testing.T) {
 		t.Errorf("size of cmd/app/main.go = %s, want %s", got, want)
 	}
 	last := lines[len(lines)-1]
-	if !regexp.MustCompile(`^release: dry run, nothing written: 12 files, \d+ bytes, sha256 [0-9a-f]{64}, RELEASE [0-9a-f]{40}$`).MatchString(last) {
+	if !regexp.MustCompile(`^release: dry run, nothing written: 11 files, \d+ bytes, sha256 [0-9a-f]{64}, RELEASE [0-9a-f]{40}$`).MatchString(last) {
 		t.Errorf("dry run's summary = %q", last)
 	}
 
@@ -414,12 +414,12 @@ func TestNotAGitWorkTree(t *testing.T) {
 
 func TestMissingFiles(t *testing.T) {
 	dir := newRepo(t)
-	gitIn(t, dir, "rm", "-q", "--cached", "buildspec.yml")
+	gitIn(t, dir, "rm", "-q", "--cached", "go.sum")
 	if err := os.Remove(filepath.Join(dir, "Dockerfile")); err != nil {
 		t.Fatal(err)
 	}
 	_, _, err := release(t, "-dir", dir, "-dry-run")
-	for _, want := range []string{"buildspec.yml is not tracked by git", "Dockerfile is not tracked by git"} {
+	for _, want := range []string{"go.sum is not tracked by git", "Dockerfile is not tracked by git"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("err = %v, want it to say %q", err, want)
 		}

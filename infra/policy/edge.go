@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -62,4 +63,64 @@ var checkCloudFrontHTTPSRedirect = Check{
 		}
 		return out
 	},
+}
+
+// requestIDHeader is the response header the service echoes from the request.
+const requestIDHeader = "X-Request-Id"
+
+// A response headers policy's remove_headers_config, CloudFront Developer
+// Guide: https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html
+var checkCloudFrontStripsRequestID = Check{
+	Name: "cloudfront-strips-request-id",
+	Promise: "Every CloudFront cache behaviour (default and ordered) sets response_headers_policy_id to an " +
+		"aws_cloudfront_response_headers_policy of its module that removes " + requestIDHeader + " (remove_headers_config, " +
+		"CloudFront Developer Guide), since CloudFront caches response headers with the body and would replay the first " +
+		"requester's ID to everyone.",
+	Run: func(cfg *Config) []Finding {
+		var out []Finding
+		for _, d := range cfg.resources("aws_cloudfront_distribution") {
+			m := d.Module
+			for _, b := range append(nested(d.Body, "default_cache_behavior"), nested(d.Body, "ordered_cache_behavior")...) {
+				out = append(out, m.checkRequestIDRemoved(d, b)...)
+			}
+		}
+		return out
+	},
+}
+
+func (m *Module) checkRequestIDRemoved(d *Block, behavior *hclsyntax.Body) []Finding {
+	const typ = "aws_cloudfront_response_headers_policy"
+	e := attr(behavior, "response_headers_policy_id")
+	policies := m.addresses(e, typ)
+	others := slices.ContainsFunc(m.refs(e), func(r string) bool { return !strings.HasPrefix(r, typ+".") })
+	if len(policies) == 0 || others {
+		found := "it is not set"
+		if e != nil {
+			found = "it is " + m.describeExpr(e)
+		}
+		return []Finding{finding(behavior.SrcRange, "%s: response_headers_policy_id must be a reference to an %s of this module "+
+			"that removes %s, but %s: CloudFront would cache the first requester's %s and replay it to everyone",
+			d.Address(), typ, requestIDHeader, found, requestIDHeader)}
+	}
+	var out []Finding
+	for _, p := range policies {
+		if !m.removesHeader(m.lookup(p), requestIDHeader) {
+			out = append(out, finding(behavior.SrcRange, "%s: %s does not remove %s (remove_headers_config { items { header = %q } }): "+
+				"CloudFront would cache the first requester's %s and replay it to everyone", d.Address(), p, requestIDHeader, requestIDHeader, requestIDHeader))
+		}
+	}
+	return out
+}
+
+// removesHeader reports whether a response headers policy removes the header
+// (names compared case-insensitively, as HTTP does).
+func (m *Module) removesHeader(policy *Block, header string) bool {
+	for _, rc := range nested(policy.Body, "remove_headers_config") {
+		for _, it := range nested(rc, "items") {
+			if h, ok := m.str(attr(it, "header")); ok && strings.EqualFold(h, header) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -41,14 +41,20 @@ func TestEnvironmentsStayInStep(t *testing.T) {
 	}
 }
 
-// tfFiles reads the .tf files of dir with the environment's name, as a
-// whole word, replaced by a placeholder.
+// tfFiles reads the .tf files of dir and its tests/*.tftest.hcl (the
+// whole-environment tests) with the environment's name, as a whole word,
+// replaced by a placeholder.
 func tfFiles(t *testing.T, dir, env string) map[string]string {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	tests, err := filepath.Glob(filepath.Join(dir, "tests", "*.tftest.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, tests...)
 	slices.Sort(names)
 	word := regexp.MustCompile(`\b` + regexp.QuoteMeta(env) + `\b`)
 	out := make(map[string]string, len(names))
@@ -57,7 +63,11 @@ func tfFiles(t *testing.T, dir, env string) map[string]string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[filepath.Base(name)] = word.ReplaceAllString(string(b), "ENVIRONMENT")
+		rel, err := filepath.Rel(dir, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.ToSlash(rel)] = word.ReplaceAllString(string(b), "ENVIRONMENT")
 	}
 	return out
 }

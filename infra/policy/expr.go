@@ -388,3 +388,45 @@ func fromJSON(v any) any {
 	}
 	return out
 }
+
+// instance is one instance of a resource: with for_each over a map of
+// object literals, the element that each.value stands for; else nil (the
+// resource's arguments are read as written).
+type instance struct{ value *hclsyntax.ObjectConsExpr }
+
+// instances returns the instances of a resource that can be told apart
+// without evaluation: one per element when for_each is a map literal (or a
+// local value holding one), else a single instance.
+func (m *Module) instances(b *Block) []instance {
+	obj, ok := m.resolve(attr(b.Body, "for_each")).(*hclsyntax.ObjectConsExpr)
+	if !ok {
+		return []instance{{}}
+	}
+	var out []instance
+	for _, item := range obj.Items {
+		value, _ := m.resolve(item.ValueExpr).(*hclsyntax.ObjectConsExpr)
+		out = append(out, instance{value: value})
+	}
+	return out
+}
+
+// arg returns the expression of a resource's argument for one instance: the
+// argument as written, or, when it reads each.value.<key>, that key of the
+// instance's element (nil when the element has no such key).
+func (m *Module) arg(b *Block, in instance, name string) hclsyntax.Expression {
+	e := attr(b.Body, name)
+	st, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok || in.value == nil || len(st.Traversal) != 3 {
+		return e
+	}
+	parts := strings.Split(traversalName(st.Traversal), ".")
+	if len(parts) != 3 || parts[0] != "each" || parts[1] != "value" {
+		return e
+	}
+	for _, item := range in.value.Items {
+		if k, ok := objectKey(item.KeyExpr); ok && k == parts[2] {
+			return item.ValueExpr
+		}
+	}
+	return nil
+}

@@ -27,6 +27,11 @@ var resourceStarActions = map[string]string{
 	// which names the roles it may carry (see passrole-conditioned).
 	"ecs:describetaskdefinition": "ECS supports no resource-level permissions for it; the PassRole condition bounds what a task definition may carry",
 	"ecs:registertaskdefinition": "ECS supports no resource-level permissions for it; the PassRole condition bounds what a task definition may carry",
+	// The scan gate with ECR enhanced scanning: ECR reads the findings from
+	// Amazon Inspector as the caller. The ECR User Guide's policy for it
+	// grants both on "*" (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
+	"inspector2:listcoverage": "Inspector's coverage list is account-wide; ECR's documented policy grants it on *",
+	"inspector2:listfindings": "Inspector's findings list is account-wide; ECR's documented policy grants it on *",
 }
 
 // statement is one IAM policy statement, from an aws_iam_policy_document or a
@@ -374,4 +379,66 @@ func principalIdentifiers(p any) []any {
 		out = append(out, asList(v)...)
 	}
 	return out
+}
+
+// ecrPushActions are, beside ecr:PutImage, the actions an identity needs to
+// push an image (ECR User Guide, "IAM permissions for pushing an image").
+var ecrPushActions = []string{
+	"ecr:BatchCheckLayerAvailability",
+	"ecr:CompleteLayerUpload",
+	"ecr:InitiateLayerUpload",
+	"ecr:UploadLayerPart",
+	"ecr:BatchGetImage",
+}
+
+// The push set is in the ECR User Guide, "IAM permissions for pushing an image":
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html
+var checkECRPushActions = Check{
+	Name: "ecr-push-actions",
+	Promise: "Every Allow statement of an aws_iam_policy_document that allows ecr:PutImage also allows the rest of the push set " +
+		"of the ECR User Guide (\"IAM permissions for pushing an image\"): " + strings.Join(ecrPushActions, ", ") + ".",
+	Run: func(cfg *Config) []Finding {
+		var out []Finding
+		for _, m := range cfg.Modules {
+			for _, d := range m.data("aws_iam_policy_document") {
+				for _, s := range documentStatements(m, d) {
+					out = append(out, checkPushStatement(d, s)...)
+				}
+			}
+		}
+		return out
+	},
+}
+
+// checkPushStatement reports a statement that allows ecr:PutImage without
+// the other push actions. A Deny is left alone: denying only the writes (and
+// not BatchGetImage, a read) is what a push-only restriction means.
+func checkPushStatement(d *Block, s statement) []Finding {
+	if s.effect == "Deny" || s.notActions {
+		return nil
+	}
+	allows := func(action string) bool {
+		return slices.ContainsFunc(s.actions, func(a any) bool {
+			p, ok := a.(string)
+			return ok && actionMatches(p, action)
+		})
+	}
+	if !allows("ecr:PutImage") {
+		return nil
+	}
+	var missing []string
+	for _, a := range ecrPushActions {
+		if !allows(a) {
+			missing = append(missing, a)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	unread := ""
+	if slices.ContainsFunc(s.actions, func(a any) bool { _, ok := a.(string); return !ok }) {
+		unread = " (some of its actions cannot be read without evaluation)"
+	}
+	return []Finding{finding(s.rng, "%s: a statement allows ecr:PutImage but not %s%s: a push needs them all "+
+		"(ECR User Guide, pushing an image), else it fails half-way", d.Address(), strings.Join(missing, ", "), unread)}
 }

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -439,4 +440,57 @@ var checkNoOpenIngress = Check{
 		}
 		return out
 	},
+}
+
+// vpcOriginUnsupportedZones are the Availability Zone IDs in which CloudFront
+// VPC origins are not supported. IDs, not names: names differ per account.
+var vpcOriginUnsupportedZones = []string{"use1-az3", "usw1-az2", "apne1-az3", "cac1-az3"}
+
+// The zones are listed in "Restrict access with VPC origins", CloudFront
+// Developer Guide:
+// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html
+var checkVPCOriginZones = Check{
+	Name: "vpc-origin-zones",
+	Promise: "Every aws_availability_zones data source excludes, by exclude_zone_ids (a list literal or a local value holding one), " +
+		"the zones in which the CloudFront Developer Guide says VPC origins are not supported: " + strings.Join(vpcOriginUnsupportedZones, ", ") + ".",
+	Run: func(cfg *Config) []Finding {
+		var out []Finding
+		for _, m := range cfg.Modules {
+			for _, d := range m.data("aws_availability_zones") {
+				if msg := m.zoneExclusionProblem(attr(d.Body, "exclude_zone_ids")); msg != "" {
+					out = append(out, finding(d.Range, "%s: exclude_zone_ids %s: subnets there could not be reached "+
+						"by CloudFront's VPC origin", d.Address(), msg))
+				}
+			}
+		}
+		return out
+	},
+}
+
+// zoneExclusionProblem says what is wrong with an exclude_zone_ids
+// expression, or returns "".
+func (m *Module) zoneExclusionProblem(e hclsyntax.Expression) string {
+	if e == nil {
+		return "is missing"
+	}
+	v, ok := literal(m.resolve(e))
+	if !ok || !(v.Type().IsTupleType() || v.Type().IsListType()) {
+		return "must be a list literal (or a local value holding one)"
+	}
+	var excluded []string
+	for _, z := range asList(ctyToGo(v)) {
+		if s, ok := z.(string); ok {
+			excluded = append(excluded, s)
+		}
+	}
+	var missing []string
+	for _, z := range vpcOriginUnsupportedZones {
+		if !slices.Contains(excluded, z) {
+			missing = append(missing, fmt.Sprintf("%q", z))
+		}
+	}
+	if len(missing) > 0 {
+		return "does not exclude " + strings.Join(missing, ", ")
+	}
+	return ""
 }

@@ -16,15 +16,16 @@ import (
 // bash sets), which the buildspec may use without the project setting them.
 var codeBuildProvides = regexp.MustCompile(`^(AWS_REGION|AWS_DEFAULT_REGION|CODEBUILD_[A-Z0-9_]+|HOME|PATH|PWD)$`)
 
-// The pipeline module's CodeBuild environment and the buildspec the bundle
-// carries are two halves of one contract, kept in different languages: every
+// The pipeline module's CodeBuild environment and its buildspec.yml (which
+// Terraform reads with file() and gives CodeBuild inline, so an upload cannot
+// change it) are two halves of one contract, kept in different languages: every
 // variable the module sets must be read by the buildspec, and every variable
 // the buildspec reads must be set by the module, by the buildspec itself or
 // by CodeBuild. A rename on one side alone fails here instead of in the
 // first real build.
 func TestBuildspecMatchesPipelineEnvironment(t *testing.T) {
 	module := buildEnvironment(t, filepath.Join("..", "modules", "pipeline", "build.tf"))
-	b, err := os.ReadFile(filepath.Join("..", "..", "buildspec.yml"))
+	b, err := os.ReadFile(filepath.Join("..", "modules", "pipeline", "buildspec.yml"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,26 +27,36 @@ type Check struct {
 }
 
 // Checks is every check, in the order the issue lists the promises, with
-// passrole-conditioned beside the other IAM check and the delivery
+// passrole-conditioned and ecr-push-actions beside the other IAM check, each
+// later check beside the earlier ones of its resource, and the delivery
 // pipeline's checks last.
 var Checks = []Check{
 	checkALBInternalPrivate,
 	checkPrivateSubnetWiring,
+	checkVPCOriginZones,
 	checkListenerDefault403,
 	checkListenerForwardNeedsSecret,
 	checkCloudFrontVPCOriginSecret,
 	checkCloudFrontHTTPSRedirect,
+	checkCloudFrontStripsRequestID,
 	checkECSPrivateNoPublicIP,
+	checkECSDeploymentAlarms,
+	checkHealthyHostAlarm,
 	checkSGIngressSources,
 	checkNoOpenIngress,
 	checkECRHardened,
 	checkKMSRotation,
 	checkS3Hardened,
+	checkBucketsFollowForceDestroy,
 	checkIAMNoWildcards,
 	checkPassRoleConditioned,
+	checkECRPushActions,
 	checkContainerHardened,
 	checkLogGroupsEncrypted,
 	checkCodeBuildLeastPrivilege,
+	checkCodeBuildStartsNeverRefused,
+	checkBuildspecFromTerraform,
+	checkSourceBucketWriters,
 	checkEventTargetRoleScoped,
 	checkImageNoDrift,
 }

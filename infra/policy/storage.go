@@ -146,3 +146,30 @@ var checkLogGroupsEncrypted = Check{
 		return out
 	},
 }
+
+var checkBucketsFollowForceDestroy = Check{
+	Name: "buckets-follow-force-destroy",
+	Promise: "Every S3 bucket sets force_destroy from an input variable (a variable or an expression of one), so that every bucket " +
+		"follows the environment's destroy setting: S3 refuses to delete a bucket that holds objects unless force_destroy is true.",
+	Run: func(cfg *Config) []Finding {
+		var out []Finding
+		for _, b := range cfg.resources("aws_s3_bucket") {
+			m := b.Module
+			e := attr(b.Body, "force_destroy")
+			switch {
+			case e == nil:
+				out = append(out, finding(b.Range, "%s: force_destroy is not set, so destroying the environment fails while the "+
+					"bucket holds objects: set it from the environment's variable (force_destroy = var.force_destroy)", b.Address()))
+			case len(m.refs(e)) == 0:
+				out = append(out, finding(b.Body.Attributes["force_destroy"].SrcRange, "%s: force_destroy is %s: a literal blocks "+
+					"terraform destroy of a dev environment or silently allows it in prod; set it from the environment's variable "+
+					"(force_destroy = var.force_destroy)", b.Address(), m.describeExpr(e)))
+			case !slices.ContainsFunc(m.refs(e), func(r string) bool { return strings.HasPrefix(r, "var.") }):
+				out = append(out, finding(b.Body.Attributes["force_destroy"].SrcRange, "%s: force_destroy is %s, not an input "+
+					"variable, so the bucket does not follow the environment's destroy setting (force_destroy = var.force_destroy)",
+					b.Address(), m.describeExpr(e)))
+			}
+		}
+		return out
+	},
+}

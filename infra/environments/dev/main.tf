@@ -27,9 +27,10 @@ module "ecr" {
   source = "../../modules/ecr"
 
   name                = local.name
-  force_delete        = var.ecr_force_delete
+  force_delete        = var.force_destroy
   pull_principal_arns = [module.service.execution_role_arn]
   push_principal_arns = [module.pipeline.codebuild_role_arn]
+  enhanced_scanning   = var.enhanced_scanning
 }
 
 module "service" {
@@ -82,7 +83,9 @@ module "pipeline" {
   cpu_architecture       = var.cpu_architecture
   log_retention_days     = var.log_retention_days
   alarm_topic_arns       = [module.monitoring.sns_topic_arn]
-  force_destroy          = var.ecr_force_delete
+  force_destroy          = var.force_destroy
+  release_principal_arns = var.release_principal_arns
+  enhanced_scanning      = module.ecr.enhanced_scanning
   bootstrap_bundle       = var.upload_bootstrap_bundle ? "${path.module}/../../../dist/currency-api-source.zip" : null
 }
 
@@ -104,6 +107,7 @@ module "edge" {
   acm_certificate_arn = var.acm_certificate_arn
   aliases             = var.aliases
   route53_zone_id     = var.route53_zone_id
+  force_destroy       = var.force_destroy
 }
 
 module "monitoring" {
@@ -121,4 +125,5 @@ module "monitoring" {
   service_name            = module.service.service_name
   distribution_id         = module.edge.distribution_id
   log_group_name          = module.service.log_group_name
+  min_healthy_hosts       = var.min_capacity
 }

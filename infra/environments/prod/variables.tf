@@ -73,10 +73,25 @@ variable "deletion_protection" {
   type        = bool
 }
 
-variable "ecr_force_delete" {
-  description = "Let destroy delete the image repository even when it holds images."
+variable "force_destroy" {
+  description = "Let destroy delete what holds data: the image repository with its images, the source bundles and the CloudFront logs (set in terraform.tfvars: on where an environment is disposable)."
   type        = bool
   default     = false
+  nullable    = false
+}
+
+variable "enhanced_scanning" {
+  description = "ECR enhanced scanning (Amazon Inspector) of the image, which finds vulnerable Go modules that the basic scan cannot see. A registry-wide setting: turn it on in one environment per account and region."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "release_principal_arns" {
+  description = "IAM roles or users allowed to upload a source bundle (and so release) besides the identity that applies Terraform, e.g. a CI role."
+  type        = list(string)
+  default     = []
+  nullable    = false
 }
 
 variable "log_retention_days" {
@@ -134,8 +149,22 @@ variable "route53_zone_id" {
   default     = null
 }
 
+variable "require_alarm_subscriber" {
+  description = "Whether alarm_email must be set. True unless the terraform.tfvars says otherwise, so a new environment cannot alarm into the void by omission."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "alarm_email" {
-  description = "Email address subscribed to the alarm topic; null subscribes nobody."
+  description = "Email address subscribed to the alarm topic (AWS sends a confirmation mail first; until it is confirmed nothing is delivered). Required where require_alarm_subscriber is true; null subscribes nobody."
   type        = string
   default     = null
+
+  # Alarms that notify nobody are not monitoring. The address is personal,
+  # so it is not in terraform.tfvars: give it with -var or TF_VAR_alarm_email.
+  validation {
+    condition     = !var.require_alarm_subscriber || var.alarm_email != null
+    error_message = "alarm_email must be set in this environment (require_alarm_subscriber is true): pass -var alarm_email=oncall@example.com or set TF_VAR_alarm_email, or its alarms notify nobody."
+  }
 }

@@ -133,6 +133,32 @@ resource "aws_ecr_repository" "this" {
   }
 }
 
+# Basic scanning (scan_on_push above) looks at OS packages only, and the
+# image has none: it can only ever pass. Enhanced scanning (Amazon Inspector)
+# also reads language packages, Go binaries' module lists included
+# (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html).
+# The setting is the registry's, one per account and region, so it is an
+# opt-in for one environment per account: two environments setting it would
+# take turns overwriting each other's rules. The applier needs
+# inspector2:Enable, inspector2:ListAccountPermissions and
+# iam:CreateServiceLinkedRole for inspector2.amazonaws.com
+# (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html);
+# destroying it reverts the registry to basic scanning.
+resource "aws_ecr_registry_scanning_configuration" "this" {
+  count = var.enhanced_scanning ? 1 : 0
+
+  scan_type = "ENHANCED"
+
+  rule {
+    scan_frequency = "CONTINUOUS_SCAN"
+
+    repository_filter {
+      filter      = var.name
+      filter_type = "WILDCARD"
+    }
+  }
+}
+
 resource "aws_ecr_lifecycle_policy" "this" {
   repository = aws_ecr_repository.this.name
   policy     = jsonencode(local.lifecycle_policy)
@@ -143,9 +169,11 @@ data "aws_iam_policy_document" "repository" {
     for_each = length(var.push_principal_arns) > 0 ? [1] : []
 
     content {
-      sid     = "PipelinePushes"
-      effect  = "Allow"
-      actions = concat(local.push_actions, ["ecr:BatchCheckLayerAvailability"])
+      sid    = "PipelinePushes"
+      effect = "Allow"
+      # The ECR User Guide's push set: the writes, the layer check, and
+      # BatchGetImage (a push reads the manifest back).
+      actions = concat(local.push_actions, ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage"])
 
       principals {
         type        = "AWS"

@@ -17,3 +17,8 @@ output "kms_key_arn" {
   description = "ARN of the customer-managed KMS key that encrypts the images."
   value       = aws_kms_key.this.arn
 }
+
+output "enhanced_scanning" {
+  description = "Whether the repository is scanned by Amazon Inspector (enhanced scanning); the deploy step then needs inspector2 read access to see the findings."
+  value       = length(aws_ecr_registry_scanning_configuration.this) > 0
+}

@@ -62,3 +62,10 @@ variable "force_delete" {
   default     = false
   nullable    = false
 }
+
+variable "enhanced_scanning" {
+  description = "Turn on ECR enhanced scanning (Amazon Inspector, continuous) for this repository: it finds vulnerable Go modules in the image, which basic scanning cannot. Registry-wide setting: enable it in at most one environment per account and region. Costs per image scanned (infra/README.md)."
+  type        = bool
+  default     = false
+  nullable    = false
+}

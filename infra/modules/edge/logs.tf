@@ -35,7 +35,8 @@ resource "aws_kms_alias" "logs" {
 }
 
 resource "aws_s3_bucket" "logs" {
-  bucket = "${var.name}-cf-logs-${local.account_id}"
+  bucket        = "${var.name}-cf-logs-${local.account_id}"
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_public_access_block" "logs" {

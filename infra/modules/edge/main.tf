@@ -212,7 +212,18 @@ resource "aws_cloudfront_origin_request_policy" "this" {
 
 resource "aws_cloudfront_response_headers_policy" "this" {
   name    = "${var.name}-security-headers"
-  comment = "${var.name}: HSTS, nosniff, frame DENY, strict referrer"
+  comment = "${var.name}: HSTS, nosniff, frame DENY, strict referrer; no X-Request-Id"
+
+  # The service echoes the caller's X-Request-Id. CloudFront caches response
+  # headers with the body, so a cached answer would replay the first
+  # requester's ID to everyone after. Viewers correlate with X-Amz-Cf-Id,
+  # which the service takes as its request ID and logs
+  # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/understanding-response-headers-policies.html#understanding-response-headers-policies-remove-headers).
+  remove_headers_config {
+    items {
+      header = "X-Request-Id"
+    }
+  }
 
   security_headers_config {
     strict_transport_security {

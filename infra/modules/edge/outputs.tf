@@ -37,3 +37,12 @@ output "log_bucket" {
   description = "Name of the S3 bucket receiving the CloudFront standard access logs."
   value       = aws_s3_bucket.logs.bucket
 }
+
+output "forward_rule" {
+  description = "The listener rule that forwards requests carrying the origin secret: its ARN, listener and target group (the secret's rotation edits this rule)."
+  value = {
+    arn              = aws_lb_listener_rule.origin_secret.arn
+    listener_arn     = aws_lb_listener_rule.origin_secret.listener_arn
+    target_group_arn = one([for action in aws_lb_listener_rule.origin_secret.action : action.target_group_arn if action.type == "forward"])
+  }
+}

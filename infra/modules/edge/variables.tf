@@ -148,3 +148,10 @@ variable "log_retention_days" {
     error_message = "The log_retention_days must be a whole number of at least 1: it is an S3 lifecycle expiration in days."
   }
 }
+
+variable "force_destroy" {
+  description = "Whether destroy may delete the CloudFront log bucket while it holds logs (dev; keep false where logs are evidence)."
+  type        = bool
+  default     = false
+  nullable    = false
+}

@@ -91,6 +91,7 @@ locals {
       dimensions          = local.tg_dimensions
       statistic           = "Sum"
       extended_statistic  = null
+      comparison_operator = "GreaterThanThreshold"
       threshold           = var.thresholds.target_5xx_count
       evaluation_periods  = 5
       datapoints_to_alarm = 3
@@ -103,10 +104,27 @@ locals {
       dimensions          = local.alb_dimensions
       statistic           = "Sum"
       extended_statistic  = null
+      comparison_operator = "GreaterThanThreshold"
       threshold           = var.thresholds.elb_5xx_count
       evaluation_periods  = 5
       datapoints_to_alarm = 3
       treat_missing_data  = "notBreaching"
+    }
+    # UnHealthyHostCount cannot fire when there is no target at all (every
+    # task stopped, none registered): this one can. No data counts as
+    # breaching for the same reason.
+    healthy_hosts = {
+      description         = "Fewer than ${var.min_healthy_hosts} targets passed the /health check for 3 minutes (none at all included)."
+      namespace           = "AWS/ApplicationELB"
+      metric_name         = "HealthyHostCount"
+      dimensions          = local.tg_dimensions
+      statistic           = "Minimum"
+      extended_statistic  = null
+      comparison_operator = "LessThanThreshold"
+      threshold           = var.min_healthy_hosts
+      evaluation_periods  = 3
+      datapoints_to_alarm = 3
+      treat_missing_data  = "breaching"
     }
     unhealthy_hosts = {
       description         = "More than ${var.thresholds.unhealthy_hosts} targets failed the /health check for 3 minutes."
@@ -115,6 +133,7 @@ locals {
       dimensions          = local.tg_dimensions
       statistic           = "Maximum"
       extended_statistic  = null
+      comparison_operator = "GreaterThanThreshold"
       threshold           = var.thresholds.unhealthy_hosts
       evaluation_periods  = 3
       datapoints_to_alarm = 3
@@ -127,6 +146,7 @@ locals {
       dimensions          = local.tg_dimensions
       statistic           = null
       extended_statistic  = "p99"
+      comparison_operator = "GreaterThanThreshold"
       threshold           = var.thresholds.p99_response_time_seconds
       evaluation_periods  = 5
       datapoints_to_alarm = 3
@@ -139,6 +159,7 @@ locals {
       dimensions          = local.ecs_dimensions
       statistic           = "Average"
       extended_statistic  = null
+      comparison_operator = "GreaterThanThreshold"
       threshold           = var.thresholds.cpu_percent
       evaluation_periods  = 5
       datapoints_to_alarm = 5
@@ -151,6 +172,7 @@ locals {
       dimensions          = local.ecs_dimensions
       statistic           = "Average"
       extended_statistic  = null
+      comparison_operator = "GreaterThanThreshold"
       threshold           = var.thresholds.memory_percent
       evaluation_periods  = 5
       datapoints_to_alarm = 5
@@ -287,7 +309,7 @@ resource "aws_cloudwatch_metric_alarm" "service" {
   period              = 60
   evaluation_periods  = each.value.evaluation_periods
   datapoints_to_alarm = each.value.datapoints_to_alarm
-  comparison_operator = "GreaterThanThreshold"
+  comparison_operator = each.value.comparison_operator
   threshold           = each.value.threshold
   treat_missing_data  = each.value.treat_missing_data
   # A percentile over a handful of requests (one slow request at night) is

@@ -17,3 +17,11 @@ output "alarm_names" {
   description = "Names of every alarm this module creates (service region and us-east-1)."
   value       = concat([for alarm in aws_cloudwatch_metric_alarm.service : alarm.alarm_name], [aws_cloudwatch_metric_alarm.cloudfront_5xx_rate.alarm_name])
 }
+
+output "alarm_actions" {
+  description = "Every distinct action of the module's alarms, alarm and OK: the alarm topics and nothing else."
+  value = distinct(flatten(concat(
+    [for alarm in aws_cloudwatch_metric_alarm.service : concat(tolist(alarm.alarm_actions), tolist(alarm.ok_actions))],
+    [for alarm in [aws_cloudwatch_metric_alarm.cloudfront_5xx_rate] : concat(tolist(alarm.alarm_actions), tolist(alarm.ok_actions))],
+  )))
+}

@@ -99,3 +99,15 @@ variable "thresholds" {
     error_message = "The thresholds cpu_percent, memory_percent and cloudfront_5xx_rate_percent must be above 0 and at most 100: they are percentages."
   }
 }
+
+variable "min_healthy_hosts" {
+  description = "Fewest healthy targets the service should have (its autoscaling minimum): the healthy-hosts alarm fires below it, including when there are no targets at all."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.min_healthy_hosts >= 1 && floor(var.min_healthy_hosts) == var.min_healthy_hosts
+    error_message = "min_healthy_hosts must be a whole number of at least 1: a service with no healthy target serves nothing."
+  }
+}

@@ -1,5 +1,11 @@
+# CloudFront VPC origins cannot reach an internal ALB in these zones
+# ("Restrict access with VPC origins", CloudFront Developer Guide:
+# https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-vpc-origins.html).
+# Zone IDs, not names: names are shuffled per account, IDs are not. Excluding
+# them in every region is harmless (an ID exists in one region only).
 data "aws_availability_zones" "available" {
-  state = "available"
+  state            = "available"
+  exclude_zone_ids = local.vpc_origin_unsupported_zone_ids
 
   filter {
     name   = "opt-in-status"
@@ -14,6 +20,8 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
+  vpc_origin_unsupported_zone_ids = ["use1-az3", "usw1-az2", "apne1-az3", "cac1-az3"]
+
   azs = slice(data.aws_availability_zones.available.names, 0, var.az_count)
 
   # Position of each AZ, so a subnet keeps its CIDR when az_count grows.

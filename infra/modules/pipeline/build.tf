@@ -8,7 +8,7 @@ locals {
   service_arn     = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:service/${var.cluster_name}/${var.service_name}"
   task_family_arn = "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task-definition/${var.task_definition_family}:*"
 
-  # What buildspec.yml reads (its own test lists the same names).
+  # What buildspec.yml reads (infra/policy checks the two agree).
   build_environment = {
     REPOSITORY_URL   = var.ecr_repository_url
     ECS_CLUSTER      = var.cluster_name
@@ -18,6 +18,8 @@ locals {
     TARGET_ARCH      = local.arm64 ? "arm64" : "amd64"
     DEPLOY_TIMEOUT   = "${var.deploy_timeout_minutes}m"
     FAIL_ON_SEVERITY = var.fail_on_severity
+    SOURCE_BUCKET    = aws_s3_bucket.source.bucket
+    SOURCE_KEY       = var.source_key
   }
 }
 
@@ -104,7 +106,11 @@ data "aws_iam_policy_document" "codebuild" {
     sid    = "PushToThisRepository"
     effect = "Allow"
     actions = [
+      # The push set of the ECR User Guide ("Pushing an image": IAM
+      # permissions, https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html):
+      # BatchGetImage is in it, since a push reads the manifest back.
       "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:DescribeImageScanFindings",
       "ecr:InitiateLayerUpload",
@@ -112,6 +118,21 @@ data "aws_iam_policy_document" "codebuild" {
       "ecr:UploadLayerPart",
     ]
     resources = [var.ecr_repository_arn]
+  }
+
+  # With enhanced scanning ECR answers DescribeImageScanFindings from Amazon
+  # Inspector, as the caller: the caller needs Inspector's read actions, which
+  # have no resource-level permissions
+  # (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
+  dynamic "statement" {
+    for_each = var.enhanced_scanning ? [1] : []
+
+    content {
+      sid       = "ReadEnhancedScanFindings"
+      effect    = "Allow"
+      actions   = ["inspector2:ListCoverage", "inspector2:ListFindings"]
+      resources = ["*"]
+    }
   }
 
   statement {
@@ -134,6 +155,17 @@ data "aws_iam_policy_document" "codebuild" {
       variable = "ecs:CreateAction"
       values   = ["RegisterTaskDefinition"]
     }
+  }
+
+  # The deploy step reads the current revision's tags (DescribeTaskDefinition
+  # with include = TAGS) to copy them. The ECS docs do not say whether that
+  # needs ecs:ListTagsForResource; it is read-only and scoped to this family,
+  # so it is granted rather than found missing in the first release.
+  statement {
+    sid       = "ReadOwnRevisionTags"
+    effect    = "Allow"
+    actions   = ["ecs:ListTagsForResource"]
+    resources = [local.task_family_arn]
   }
 
   statement {
@@ -173,25 +205,31 @@ resource "aws_iam_role_policy" "codebuild" {
 # --- Project ----------------------------------------------------------------------
 
 resource "aws_codebuild_project" "this" {
-  name                   = var.name
-  description            = "Tests, builds, scans and pushes the ${var.name} image, then rolls it out to the ECS service"
-  service_role           = aws_iam_role.codebuild.arn
-  build_timeout          = var.build_timeout_minutes
-  queued_timeout         = 60
-  encryption_key         = aws_kms_key.this.arn
-  concurrent_build_limit = 1 # one rollout at a time; EventBridge retries a start refused meanwhile
+  name           = var.name
+  description    = "Tests, builds, scans and pushes the ${var.name} image, then rolls it out to the ECS service"
+  service_role   = aws_iam_role.codebuild.arn
+  build_timeout  = var.build_timeout_minutes
+  queued_timeout = 480 # CodeBuild's maximum: a queued build is an upload waiting to deploy
+  encryption_key = aws_kms_key.this.arn
+  # No concurrent_build_limit: at the limit CodeBuild refuses StartBuild
+  # (AccountLimitExceededException), which EventBridge does not retry, so an
+  # upload during a build was lost. Without it every upload gets a build
+  # (CodeBuild queues past the account's concurrency quota), and the deploy
+  # step serialises rollouts and lets only the newest upload land
+  # (cmd/deploy: -source-version).
 
   artifacts {
     type = "NO_ARTIFACTS"
   }
 
-  # No source_version: a build takes the newest bundle when it starts, so a
-  # start that EventBridge retried after an earlier build never deploys an
-  # older bundle over a newer one.
+  # Each build is pinned to the upload that started it: the EventBridge target
+  # passes the object's version as sourceVersion (trigger.tf). The buildspec
+  # is this module's, given inline: a buildspec file in the bundle would let
+  # anyone who can upload change the tests and the gates the build runs.
   source {
     type      = "S3"
     location  = "${aws_s3_bucket.source.id}/${var.source_key}"
-    buildspec = "buildspec.yml"
+    buildspec = file("${path.module}/buildspec.yml")
   }
 
   environment {

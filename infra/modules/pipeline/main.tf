@@ -4,12 +4,24 @@ data "aws_partition" "current" {}
 
 data "aws_region" "current" {}
 
+# The role behind the session that applies Terraform: aws:PrincipalArn of a
+# role session is the role's ARN, not the session's
+# (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn).
+data "aws_iam_session_context" "applier" {
+  arn = data.aws_caller_identity.current.arn
+}
+
 locals {
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
 
   source_bucket = "${var.name}-source-${local.account_id}"
+
+  # Who may upload a bundle, and so release: the identity that applies
+  # Terraform (it can change this policy anyway, and it uploads the bootstrap
+  # bundle) and the principals the environment names.
+  release_principal_arns = distinct(concat([data.aws_iam_session_context.applier.issuer_arn], var.release_principal_arns))
 
   build_log_group = "/aws/codebuild/${var.name}"
   # Built rather than read from the resource, so that the key policy can name
@@ -203,6 +215,27 @@ data "aws_iam_policy_document" "source" {
       test     = "Bool"
       variable = "aws:SecureTransport"
       values   = ["false"]
+    }
+  }
+
+  # An upload builds and deploys: only release principals may put (or
+  # delete, which would make an older bundle current) a bundle. The build
+  # role only reads.
+  statement {
+    sid       = "OnlyReleasePrincipalsWriteBundles"
+    effect    = "Deny"
+    actions   = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"]
+    resources = ["${aws_s3_bucket.source.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = local.release_principal_arns
     }
   }
 }

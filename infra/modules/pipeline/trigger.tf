@@ -66,10 +66,20 @@ resource "aws_cloudwatch_event_target" "build" {
   arn      = aws_codebuild_project.this.arn
   role_arn = aws_iam_role.events.arn
 
-  # The project runs one build at a time and refuses a start meanwhile;
-  # EventBridge retries with back-off for up to two hours, which outlasts any
-  # build (build_timeout_minutes). A start that still fails raises the
-  # FailedInvocations alarm.
+  # The build is pinned to the uploaded version (StartBuild sourceVersion is
+  # the S3 object version of the zip), so every upload builds exactly what was
+  # uploaded, however many land while a build runs. An unquoted placeholder
+  # takes the JSON value, quotes included (EventBridge InputTransformer:
+  # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_InputTransformer.html).
+  input_transformer {
+    input_paths = {
+      version = "$.detail.object.version-id"
+    }
+    input_template = "{\"sourceVersion\": <version>}"
+  }
+
+  # EventBridge retries throttling and service errors with back-off for up to
+  # two hours; a start that still fails raises the FailedInvocations alarm.
   retry_policy {
     maximum_event_age_in_seconds = 7200
     maximum_retry_attempts       = 185

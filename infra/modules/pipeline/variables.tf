@@ -215,3 +215,22 @@ variable "force_destroy" {
   default     = false
   nullable    = false
 }
+
+variable "release_principal_arns" {
+  description = "IAM roles or users (ARNs) that may upload a source bundle, and so release, besides the identity that applies Terraform, which always may. The bucket policy denies s3:PutObject and deletes to everyone else, whatever their IAM policies allow."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.release_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
+    error_message = "release_principal_arns must hold IAM role or user ARNs (arn:<partition>:iam::<account>:role/<name> or :user/<name>): aws:PrincipalArn of a role session is its role's ARN, so session (assumed-role) ARNs would never match."
+  }
+}
+
+variable "enhanced_scanning" {
+  description = "Whether the repository has ECR enhanced scanning (the ecr module's output of that name): the build role then may read Amazon Inspector's findings, which the scan gate needs."
+  type        = bool
+  default     = false
+  nullable    = false
+}

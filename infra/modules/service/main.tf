@@ -5,6 +5,10 @@ data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
+  target_group_dimensions = {
+    LoadBalancer = aws_lb.this.arn_suffix
+    TargetGroup  = aws_lb_target_group.this.arn_suffix
+  }
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
   region     = data.aws_region.current.region
@@ -242,9 +246,20 @@ resource "aws_ecs_service" "this" {
     }
   }
 
+  # The circuit breaker watches task health only: a release whose tasks
+  # start and pass /health but fail users (5xx, latency) would stay. The
+  # deployment alarms roll such a release back
+  # (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html);
+  # cmd/deploy reports either rollback as a failed release.
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  alarms {
+    alarm_names = [for alarm in aws_cloudwatch_metric_alarm.deployment : alarm.alarm_name]
+    enable      = true
+    rollback    = true
   }
 
   network_configuration {
@@ -274,6 +289,82 @@ resource "aws_ecs_service" "this" {
     aws_iam_role_policy.execution,
     terraform_data.network_ready,
   ]
+}
+
+# --- Deployment alarms ------------------------------------------------------------
+# What ECS watches during a rollout (and its bake time) to roll a release back.
+# They read the target group, so they see the new tasks' answers mixed with
+# the old ones' while both run; thresholds are per target group.
+
+resource "aws_cloudwatch_metric_alarm" "deployment" {
+  for_each = {
+    target-5xx-rate = {
+      description = "More than ${var.deployment_alarms.target_5xx_rate_percent} % of the target group's requests got a 5xx from the service in 2 of 3 minutes: ECS rolls a deployment in progress back."
+      threshold   = var.deployment_alarms.target_5xx_rate_percent
+    }
+    p99-latency = {
+      description = "The target group's p99 response time was above ${var.deployment_alarms.p99_latency_seconds} s in 2 of 3 minutes: ECS rolls a deployment in progress back."
+      threshold   = var.deployment_alarms.p99_latency_seconds
+    }
+  }
+
+  alarm_name          = "${var.name}-deployment-${each.key}"
+  alarm_description   = each.value.description
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = each.value.threshold
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  # No traffic is no evidence against a release.
+  treat_missing_data = "notBreaching"
+
+  # The 5xx rate: 5xx answers over all answers of the target group. FILL
+  # turns a minute without 5xx into 0 instead of no data.
+  dynamic "metric_query" {
+    for_each = each.key == "target-5xx-rate" ? {
+      m5xx     = "HTTPCode_Target_5XX_Count"
+      requests = "RequestCount"
+    } : {}
+
+    content {
+      id = metric_query.key
+
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = metric_query.value
+        dimensions  = local.target_group_dimensions
+        period      = 60
+        stat        = "Sum"
+      }
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = each.key == "target-5xx-rate" ? ["rate"] : []
+
+    content {
+      id          = "rate"
+      expression  = "100 * FILL(m5xx, 0) / requests"
+      label       = "Target 5xx rate (%)"
+      return_data = true
+    }
+  }
+
+  dynamic "metric_query" {
+    for_each = each.key == "p99-latency" ? ["p99"] : []
+
+    content {
+      id          = "p99"
+      return_data = true
+
+      metric {
+        namespace   = "AWS/ApplicationELB"
+        metric_name = "TargetResponseTime"
+        dimensions  = local.target_group_dimensions
+        period      = 60
+        stat        = "p99"
+      }
+    }
+  }
 }
 
 # The one place the network's readiness matters: the service's first tasks

@@ -82,3 +82,18 @@ output "task_definition_family" {
   description = "Family of the task definition; the pipeline registers new revisions of it."
   value       = aws_ecs_task_definition.this.family
 }
+
+output "container_image" {
+  description = "Image of the service's container as the task definition Terraform registered names it."
+  value       = one([for c in jsondecode(aws_ecs_task_definition.this.container_definitions) : c.image if c.name == local.container_name])
+}
+
+output "alb_ingress_prefix_list_ids" {
+  description = "Managed prefix lists the ALB's security group admits (the CloudFront origin-facing list): it admits nothing else."
+  value       = [aws_vpc_security_group_ingress_rule.alb_from_cloudfront.prefix_list_id]
+}
+
+output "deployment_alarm_names" {
+  description = "Alarms ECS watches during a deployment and rolls it back on (target 5xx rate, p99 latency)."
+  value       = one(aws_ecs_service.this.alarms[*].alarm_names)
+}

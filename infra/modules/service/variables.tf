@@ -256,3 +256,23 @@ variable "network_dependency_ids" {
     error_message = "network_dependency_ids must hold AWS resource IDs such as vpce-0123456789abcdef0."
   }
 }
+
+variable "deployment_alarms" {
+  description = "Thresholds of the alarms ECS watches during a deployment and rolls it back on: the target group's 5xx rate in percent, and its p99 response time in seconds, each breached in 2 of 3 minutes."
+  type = object({
+    target_5xx_rate_percent = optional(number, 5)
+    p99_latency_seconds     = optional(number, 2)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.deployment_alarms.target_5xx_rate_percent > 0 && var.deployment_alarms.target_5xx_rate_percent <= 100
+    error_message = "deployment_alarms.target_5xx_rate_percent must be above 0 and at most 100: it is a percentage of requests."
+  }
+
+  validation {
+    condition     = var.deployment_alarms.p99_latency_seconds > 0 && var.deployment_alarms.p99_latency_seconds <= 60
+    error_message = "deployment_alarms.p99_latency_seconds must be above 0 and at most 60 (the ALB's idle timeout): it is a latency in seconds."
+  }
+}

@@ -62,6 +62,11 @@ mock_provider "aws" {
       id = "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"
     }
   }
+  mock_data "aws_iam_session_context" {
+    defaults = {
+      issuer_arn = "arn:aws:iam::123456789012:role/terraform"
+    }
+  }
   mock_data "aws_secretsmanager_random_password" {
     defaults = {
       random_password = "mock-origin-secret-0123456789abcdefghijklmnop"
@@ -251,11 +256,85 @@ mock_provider "aws" {
 }
 
 # The bootstrap bundle is a build output (make bundle), not a file a test can
-# rely on; its upload has its own test in the pipeline module.
+# rely on; its upload has its own test in the pipeline module. An environment
+# may require an alarm subscriber, so every run gives one (the last run checks
+# the rule).
 variables {
   upload_bootstrap_bundle = false
+  alarm_email             = "oncall@example.com"
 }
 
+# The plan of a first deployment: it must succeed on both engines, with every
+# module's validations run on real-shaped values (OpenTofu fills mocked
+# computed values at plan; Terraform leaves them unknown until apply).
 run "first_plan_into_an_empty_account" {
   command = plan
+
+  assert {
+    condition     = length(module.network.private_subnet_ids) == var.az_count
+    error_message = "One private subnet per availability zone."
+  }
+}
+
+# The same deployment applied (mocked), then the wiring across modules that
+# no module test can see.
+run "first_apply_wires_the_modules_together" {
+  command = apply
+
+  assert {
+    condition     = module.edge.forward_rule.listener_arn == module.service.listener_arn && module.edge.forward_rule.target_group_arn == module.service.target_group_arn
+    error_message = "The edge's secret-checking rule must sit on the service's listener and forward to the service's target group."
+  }
+
+  assert {
+    condition     = module.service.container_image == module.pipeline.image && startswith(module.pipeline.image, "${module.ecr.repository_url}:")
+    error_message = "The service must run the image the pipeline's parameter names, from the environment's repository."
+  }
+
+  assert {
+    condition     = module.service.alb_ingress_prefix_list_ids == ["pl-3b927c52"]
+    error_message = "The ALB's security group must admit the CloudFront origin-facing prefix list and nothing else."
+  }
+
+  assert {
+    condition     = toset(module.monitoring.alarm_actions) == toset([module.monitoring.sns_topic_arn])
+    error_message = "Every alarm (and its OK) must notify the environment's alarm topic, and only it."
+  }
+
+  assert {
+    condition     = length(module.service.deployment_alarm_names) == 2 && alltrue([for name in module.service.deployment_alarm_names : startswith(name, "${local.name}-deployment-")])
+    error_message = "ECS must watch the service's two deployment alarms (5xx rate, p99 latency)."
+  }
+
+  assert {
+    condition     = output.url == "https://d111111abcdef8.cloudfront.net" && output.source_bucket == "${local.name}-source-123456789012"
+    error_message = "The outputs must name the distribution's URL and the source bucket."
+  }
+}
+
+# A second plan over the applied state: what every later apply does. It must
+# plan (no apply-time-only values feeding counts, no validation failing on
+# real values) and keep the image the pipeline deployed.
+run "second_plan_after_the_first_apply" {
+  command = plan
+
+  # The parameter still holds what the first apply wrote (no build ran), and
+  # the service keeps running what the parameter names.
+  assert {
+    condition     = module.pipeline.image == "${module.ecr.repository_url}:awaiting-first-build" && module.service.container_image == module.pipeline.image
+    error_message = "A later plan must keep the image the pipeline's parameter names."
+  }
+}
+
+# An environment that requires an alarm subscriber refuses to plan without
+# one, naming the variable.
+run "no_alarm_subscriber_is_refused_where_required" {
+  command = plan
+
+  variables {
+    require_alarm_subscriber = true
+    alarm_email              = null
+  }
+
+  expect_failures = [var.alarm_email]
 }

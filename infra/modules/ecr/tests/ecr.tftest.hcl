@@ -64,6 +64,33 @@ run "repository_is_immutable_scanned_and_cmk_encrypted" {
   }
 }
 
+run "basic_scanning_by_default" {
+  command = apply
+
+  assert {
+    condition     = length(aws_ecr_registry_scanning_configuration.this) == 0 && output.enhanced_scanning == false
+    error_message = "The registry's scanning setting is account-wide: the module leaves it alone unless asked."
+  }
+}
+
+run "enhanced_scanning_covers_this_repository_continuously" {
+  command = apply
+
+  variables {
+    enhanced_scanning = true
+  }
+
+  assert {
+    condition = (
+      aws_ecr_registry_scanning_configuration.this[0].scan_type == "ENHANCED" &&
+      one(aws_ecr_registry_scanning_configuration.this[0].rule).scan_frequency == "CONTINUOUS_SCAN" &&
+      one(one(aws_ecr_registry_scanning_configuration.this[0].rule).repository_filter).filter == "currency-api-dev" &&
+      output.enhanced_scanning == true
+    )
+    error_message = "Enhanced scanning must cover this repository, continuously (new CVEs in an image already deployed)."
+  }
+}
+
 run "key_policy_is_account_root_without_wildcard" {
   command = apply
 
@@ -139,6 +166,14 @@ run "push_principals_only_may_push" {
       "PipelinePushes", "OnlyPipelinePushes", "AllowedPulls",
     ]
     error_message = "The repository policy holds the push allow, the push deny and the pull allow."
+  }
+
+  assert {
+    condition = toset(data.aws_iam_policy_document.repository.statement[0].actions) == toset([
+      "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+      "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+    ])
+    error_message = "The push allow is the ECR User Guide's push set, BatchGetImage included."
   }
 
   assert {

@@ -276,6 +276,17 @@ run "security_headers" {
     condition     = aws_cloudfront_response_headers_policy.this.security_headers_config[0].referrer_policy[0].referrer_policy == "strict-origin-when-cross-origin" && aws_cloudfront_response_headers_policy.this.security_headers_config[0].referrer_policy[0].override
     error_message = "Referrer-Policy must be strict-origin-when-cross-origin."
   }
+
+  # Cached responses would replay the first requester's X-Request-Id.
+  assert {
+    condition     = [for item in aws_cloudfront_response_headers_policy.this.remove_headers_config[0].items : lower(item.header)] == ["x-request-id"]
+    error_message = "The edge must remove X-Request-Id from responses (and nothing else)."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.logs.force_destroy == false
+    error_message = "The log bucket keeps its logs on destroy unless force_destroy says otherwise."
+  }
 }
 
 run "log_bucket_is_locked_down" {
@@ -648,4 +659,17 @@ run "rejects_zero_log_retention" {
     log_retention_days = 0
   }
   expect_failures = [var.log_retention_days]
+}
+
+run "log_bucket_follows_force_destroy" {
+  command = apply
+
+  variables {
+    force_destroy = true
+  }
+
+  assert {
+    condition     = aws_s3_bucket.logs.force_destroy == true
+    error_message = "With force_destroy (dev) the log bucket must not block terraform destroy."
+  }
 }

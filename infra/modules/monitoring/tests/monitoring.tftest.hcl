@@ -166,14 +166,41 @@ run "regional_alarms_notify_the_regional_topic" {
   assert {
     condition = alltrue([
       for key, alarm in aws_cloudwatch_metric_alarm.service :
-      alarm.treat_missing_data == (contains(["cpu", "memory"], key) ? "missing" : "notBreaching")
+      alarm.treat_missing_data == (contains(["cpu", "memory"], key) ? "missing" : key == "healthy_hosts" ? "breaching" : "notBreaching")
     ])
-    error_message = "Missing ALB data (no traffic) must not breach; ECS alarms keep missing data as missing."
+    error_message = "Missing ALB data (no traffic) must not breach, except for healthy hosts (no data: no target at all); ECS alarms keep missing data as missing."
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.service) == 6 && length(output.alarm_names) == 7
-    error_message = "The module must create six regional alarms and one CloudFront alarm."
+    condition     = length(aws_cloudwatch_metric_alarm.service) == 7 && length(output.alarm_names) == 8
+    error_message = "The module must create seven regional alarms and one CloudFront alarm."
+  }
+}
+
+# UnHealthyHostCount > 0 cannot fire when there are no targets at all; the
+# healthy-hosts alarm can, and follows the service's autoscaling minimum.
+run "healthy_hosts_alarm_fires_below_the_minimum" {
+  command = apply
+
+  variables {
+    min_healthy_hosts = 2
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.service["healthy_hosts"].metric_name == "HealthyHostCount" &&
+      aws_cloudwatch_metric_alarm.service["healthy_hosts"].namespace == "AWS/ApplicationELB" &&
+      aws_cloudwatch_metric_alarm.service["healthy_hosts"].statistic == "Minimum" &&
+      aws_cloudwatch_metric_alarm.service["healthy_hosts"].comparison_operator == "LessThanThreshold" &&
+      aws_cloudwatch_metric_alarm.service["healthy_hosts"].threshold == 2 &&
+      aws_cloudwatch_metric_alarm.service["healthy_hosts"].dimensions == tomap({ LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix })
+    )
+    error_message = "The healthy-hosts alarm must fire when the target group has fewer healthy targets than min_healthy_hosts."
+  }
+
+  assert {
+    condition     = alltrue([for key, alarm in aws_cloudwatch_metric_alarm.service : alarm.comparison_operator == "GreaterThanThreshold" if key != "healthy_hosts"])
+    error_message = "Every other regional alarm fires above its threshold."
   }
 }
 
@@ -456,4 +483,12 @@ run "service_in_us_east_1_uses_one_topic" {
     condition     = aws_cloudwatch_metric_alarm.cloudfront_5xx_rate.alarm_actions == toset([aws_sns_topic.regional.arn])
     error_message = "In us-east-1 the CloudFront alarm must notify the regional topic."
   }
+}
+
+run "rejects_no_healthy_hosts_as_minimum" {
+  command = plan
+  variables {
+    min_healthy_hosts = 0
+  }
+  expect_failures = [var.min_healthy_hosts]
 }

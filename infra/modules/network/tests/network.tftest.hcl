@@ -35,6 +35,12 @@ variables {
 run "defaults_two_azs_single_nat" {
   command = apply
 
+  # The filtering itself happens in AWS; what the module owns is the request.
+  assert {
+    condition     = length(setsubtract(["use1-az3", "usw1-az2", "apne1-az3", "cac1-az3"], data.aws_availability_zones.available.exclude_zone_ids)) == 0
+    error_message = "The AZ lookup must exclude the zones CloudFront VPC origins do not support."
+  }
+
   assert {
     condition     = output.azs == tolist(["eu-west-1a", "eu-west-1b"])
     error_message = "The default az_count must use the first two available AZs."

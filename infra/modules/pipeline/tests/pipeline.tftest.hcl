@@ -24,6 +24,13 @@ mock_provider "aws" {
   }
 
   override_data {
+    target = data.aws_iam_session_context.applier
+    values = {
+      issuer_arn = "arn:aws:iam::123456789012:role/terraform"
+    }
+  }
+
+  override_data {
     target = data.aws_iam_policy_document.key
     values = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
@@ -159,6 +166,8 @@ run "build_gets_exactly_the_buildspec_contract" {
       TARGET_ARCH      = "arm64"
       DEPLOY_TIMEOUT   = "25m"
       FAIL_ON_SEVERITY = "HIGH"
+      SOURCE_BUCKET    = "currency-api-dev-source-123456789012"
+      SOURCE_KEY       = "source/currency-api.zip"
     }
     error_message = "The build environment must be exactly the variables buildspec.yml reads."
   }
@@ -173,13 +182,25 @@ run "project_is_bounded_logged_and_encrypted" {
   command = apply
 
   assert {
-    condition     = aws_codebuild_project.this.build_timeout == 45 && aws_codebuild_project.this.queued_timeout == 60 && aws_codebuild_project.this.concurrent_build_limit == 1
-    error_message = "Builds must time out, and run one at a time."
+    condition     = aws_codebuild_project.this.build_timeout == 45 && aws_codebuild_project.this.queued_timeout == 480
+    error_message = "Builds must time out; a queued build (an upload waiting to deploy) waits as long as CodeBuild allows."
+  }
+
+  # At a concurrent build limit CodeBuild refuses StartBuild and EventBridge
+  # does not retry that: an upload during a build would be lost.
+  assert {
+    condition     = aws_codebuild_project.this.concurrent_build_limit == null
+    error_message = "The project must not limit concurrent builds: the deploy step serialises rollouts."
   }
 
   assert {
-    condition     = aws_codebuild_project.this.source[0].type == "S3" && aws_codebuild_project.this.source[0].buildspec == "buildspec.yml" && endswith(aws_codebuild_project.this.source[0].location, "/source/currency-api.zip")
-    error_message = "The source is the bundle's key in the source bucket, built by the bundle's buildspec.yml."
+    condition     = aws_codebuild_project.this.source[0].type == "S3" && endswith(aws_codebuild_project.this.source[0].location, "/source/currency-api.zip")
+    error_message = "The source is the bundle's key in the source bucket."
+  }
+
+  assert {
+    condition     = aws_codebuild_project.this.source[0].buildspec == file("${path.module}/buildspec.yml") && startswith(aws_codebuild_project.this.source[0].buildspec, "#")
+    error_message = "The buildspec is the module's own, inline (a file name would be read from the uploaded bundle)."
   }
 
   assert {
@@ -220,6 +241,14 @@ run "build_role_is_scoped_to_named_resources" {
       for s in data.aws_iam_policy_document.codebuild.statement : s.resources if s.sid == "PushToThisRepository"
     ]) == toset(["arn:aws:ecr:eu-west-1:123456789012:repository/currency-api-dev"])
     error_message = "Pushes must be limited to this repository."
+  }
+
+  assert {
+    condition = length(setsubtract([
+      "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload",
+      "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+    ], one([for s in data.aws_iam_policy_document.codebuild.statement : s.actions if s.sid == "PushToThisRepository"]))) == 0
+    error_message = "The push statement must hold every action of ECR's documented push policy, BatchGetImage included."
   }
 
   assert {
@@ -276,6 +305,15 @@ run "eventbridge_starts_this_project_on_this_key_only" {
     condition     = aws_s3_bucket_notification.source.eventbridge == true
     error_message = "The bucket must send its events to EventBridge."
   }
+
+  assert {
+    condition = (
+      length(aws_cloudwatch_event_target.build.input_transformer[0].input_paths) == 1 &&
+      aws_cloudwatch_event_target.build.input_transformer[0].input_paths["version"] == "$.detail.object.version-id" &&
+      jsondecode(replace(aws_cloudwatch_event_target.build.input_transformer[0].input_template, "<version>", "\"3HL4kqtJlcpXroDTDmJ\"")) == { sourceVersion = "3HL4kqtJlcpXroDTDmJ" }
+    )
+    error_message = "Each build must be pinned to the uploaded object version (StartBuild sourceVersion), so every upload builds what was uploaded."
+  }
 }
 
 run "source_bucket_is_private_versioned_and_cmk_encrypted" {
@@ -309,6 +347,32 @@ run "source_bucket_is_private_versioned_and_cmk_encrypted" {
   assert {
     condition     = one(one(aws_s3_bucket_lifecycle_configuration.source.rule).noncurrent_version_expiration).noncurrent_days == 90
     error_message = "Superseded bundles must expire."
+  }
+
+  assert {
+    condition = toset(one([
+      for s in data.aws_iam_policy_document.source.statement : [
+        for c in s.condition : c.values if c.variable == "aws:PrincipalArn" && c.test == "ArnNotEquals"
+      ][0] if s.sid == "OnlyReleasePrincipalsWriteBundles" && s.effect == "Deny" && contains(s.actions, "s3:PutObject")
+    ])) == toset(["arn:aws:iam::123456789012:role/terraform"])
+    error_message = "By default only the identity that applies Terraform may upload a bundle: everyone else is denied s3:PutObject."
+  }
+}
+
+run "release_principals_may_upload_besides_the_applier" {
+  command = apply
+
+  variables {
+    release_principal_arns = ["arn:aws:iam::123456789012:role/ci-release", "arn:aws:iam::123456789012:role/terraform"]
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.source.statement : [
+        for c in s.condition : c.values if c.variable == "aws:PrincipalArn"
+      ] if s.sid == "OnlyReleasePrincipalsWriteBundles"
+    ])) == toset(["arn:aws:iam::123456789012:role/terraform", "arn:aws:iam::123456789012:role/ci-release"])
+    error_message = "The release principals and the applier, each once, are the only ones not denied an upload."
   }
 }
 
@@ -377,5 +441,29 @@ run "apply_with_mocks" {
   assert {
     condition     = output.source_bucket == "currency-api-dev-source-123456789012" && output.source_key == "source/currency-api.zip"
     error_message = "The outputs must name the bucket and key make release uploads to."
+  }
+}
+
+run "enhanced_scanning_lets_the_gate_read_inspector_findings" {
+  command = apply
+
+  variables {
+    enhanced_scanning = true
+  }
+
+  assert {
+    condition = one([
+      for s in data.aws_iam_policy_document.codebuild.statement : s.actions if s.sid == "ReadEnhancedScanFindings"
+    ]) == toset(["inspector2:ListCoverage", "inspector2:ListFindings"])
+    error_message = "With enhanced scanning the build role must read Inspector's coverage and findings (ECR reads them as the caller)."
+  }
+}
+
+run "basic_scanning_grants_no_inspector_access" {
+  command = apply
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.codebuild.statement : s if s.sid == "ReadEnhancedScanFindings"]) == 0
+    error_message = "Without enhanced scanning the build role has no Inspector access."
   }
 }

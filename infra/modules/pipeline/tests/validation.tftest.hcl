@@ -106,3 +106,13 @@ run "rejects_a_retention_cloudwatch_does_not_offer" {
   }
   expect_failures = [var.log_retention_days]
 }
+
+# A role session ARN never equals aws:PrincipalArn (the role's ARN): such an
+# entry would silently lock its owner out.
+run "rejects_a_session_arn_as_release_principal" {
+  command = plan
+  variables {
+    release_principal_arns = ["arn:aws:sts::123456789012:assumed-role/ci-release/session"]
+  }
+  expect_failures = [var.release_principal_arns]
+}

@@ -259,6 +259,33 @@ run "service_is_private_with_safe_deployments" {
     error_message = "Circuit breaker with rollback."
   }
 
+  # The circuit breaker sees task health only; these see users.
+  assert {
+    condition = (
+      aws_ecs_service.this.alarms[0].enable == true && aws_ecs_service.this.alarms[0].rollback == true &&
+      toset(aws_ecs_service.this.alarms[0].alarm_names) == toset(["currency-api-dev-deployment-target-5xx-rate", "currency-api-dev-deployment-p99-latency"])
+    )
+    error_message = "ECS must roll a deployment back on the 5xx-rate and p99-latency alarms."
+  }
+
+  assert {
+    condition = (
+      one([for q in aws_cloudwatch_metric_alarm.deployment["target-5xx-rate"].metric_query : q.expression if q.return_data == true]) == "100 * FILL(m5xx, 0) / requests" &&
+      toset([for q in aws_cloudwatch_metric_alarm.deployment["target-5xx-rate"].metric_query : one(q.metric).metric_name if length(q.metric) > 0]) == toset(["HTTPCode_Target_5XX_Count", "RequestCount"]) &&
+      aws_cloudwatch_metric_alarm.deployment["target-5xx-rate"].threshold == 5
+    )
+    error_message = "The 5xx-rate alarm is 5xx answers over all answers of the target group, above 5 %."
+  }
+
+  assert {
+    condition = (
+      one(one(aws_cloudwatch_metric_alarm.deployment["p99-latency"].metric_query).metric).stat == "p99" &&
+      one(one(aws_cloudwatch_metric_alarm.deployment["p99-latency"].metric_query).metric).dimensions == tomap({ LoadBalancer = aws_lb.this.arn_suffix, TargetGroup = aws_lb_target_group.this.arn_suffix }) &&
+      aws_cloudwatch_metric_alarm.deployment["p99-latency"].threshold == 2
+    )
+    error_message = "The latency alarm is the target group's p99 TargetResponseTime above 2 s."
+  }
+
   assert {
     condition     = aws_ecs_service.this.deployment_minimum_healthy_percent == 100 && aws_ecs_service.this.deployment_maximum_percent == 200
     error_message = "Rolling deployments at 100 % / 200 %."

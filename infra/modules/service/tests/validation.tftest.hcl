@@ -366,3 +366,19 @@ run "rejects_port_override" {
 
   expect_failures = [var.container_environment]
 }
+
+run "rejects_a_5xx_rate_above_100_percent" {
+  command = plan
+  variables {
+    deployment_alarms = { target_5xx_rate_percent = 150 }
+  }
+  expect_failures = [var.deployment_alarms]
+}
+
+run "rejects_an_arn_as_network_dependency" {
+  command = plan
+  variables {
+    network_dependency_ids = ["arn:aws:ec2:us-east-1:123456789012:vpc-endpoint/vpce-0a1b2c3d"]
+  }
+  expect_failures = [var.network_dependency_ids]
+}

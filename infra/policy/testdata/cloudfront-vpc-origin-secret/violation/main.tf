@@ -14,10 +14,11 @@ resource "aws_cloudfront_distribution" "custom_origin" {
   }
 
   default_cache_behavior {
-    target_origin_id       = "alb"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
+    target_origin_id           = "alb"
+    viewer_protocol_policy     = "redirect-to-https"
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
   }
 }
 
@@ -39,9 +40,20 @@ resource "aws_cloudfront_distribution" "hard_coded_secret" {
   }
 
   default_cache_behavior {
-    target_origin_id       = "alb"
-    viewer_protocol_policy = "redirect-to-https"
-    allowed_methods        = ["GET", "HEAD"]
-    cached_methods         = ["GET", "HEAD"]
+    target_origin_id           = "alb"
+    viewer_protocol_policy     = "redirect-to-https"
+    response_headers_policy_id = aws_cloudfront_response_headers_policy.this.id
+    allowed_methods            = ["GET", "HEAD"]
+    cached_methods             = ["GET", "HEAD"]
+  }
+}
+
+resource "aws_cloudfront_response_headers_policy" "this" {
+  name = "no-request-id"
+
+  remove_headers_config {
+    items {
+      header = "X-Request-Id"
+    }
   }
 }

@@ -57,6 +57,7 @@ data "aws_iam_policy_document" "codebuild" {
     sid = "PushImage"
     actions = [
       "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:InitiateLayerUpload",
       "ecr:PutImage",
@@ -141,14 +142,15 @@ resource "aws_codebuild_project" "this" {
   service_role   = aws_iam_role.codebuild.arn
   encryption_key = var.kms_key_arn
 
+  # Run by CodePipeline, which hands over the source from its artifact
+  # bucket (var.source_bucket_arn); the buildspec is Terraform's.
   artifacts {
-    type = "NO_ARTIFACTS"
+    type = "CODEPIPELINE"
   }
 
   source {
-    type      = "S3"
-    location  = "${var.source_bucket_arn}/source.zip"
-    buildspec = "buildspec.yml"
+    type      = "CODEPIPELINE"
+    buildspec = file("${path.module}/buildspec.yml")
   }
 
   environment {

@@ -1,5 +1,10 @@
+variable "force_destroy" {
+  type = bool
+}
+
 resource "aws_s3_bucket" "logs" {
   bucket_prefix = "logs-"
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_public_access_block" "logs" {
@@ -72,6 +77,7 @@ resource "aws_s3_bucket_policy" "logs" {
 resource "aws_s3_bucket" "extra" {
   count         = 1
   bucket_prefix = "extra-"
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_public_access_block" "extra" {

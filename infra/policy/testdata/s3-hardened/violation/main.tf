@@ -1,9 +1,15 @@
+variable "force_destroy" {
+  type = bool
+}
+
 resource "aws_s3_bucket" "bare" { # want "has no aws_s3_bucket_public_access_block" # want "has no aws_s3_bucket_server_side_encryption_configuration" # want "has no aws_s3_bucket_versioning" # want "has no aws_s3_bucket_lifecycle_configuration" # want "has no aws_s3_bucket_policy denying"
   bucket_prefix = "bare-"
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket" "half" { # want "has no aws_s3_bucket_versioning with status \"Enabled\"" # want "has no aws_s3_bucket_policy denying"
   bucket_prefix = "half-"
+  force_destroy = var.force_destroy
 }
 
 resource "aws_s3_bucket_public_access_block" "half" { # want "restrict_public_buckets must be true"

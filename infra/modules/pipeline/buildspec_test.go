@@ -1,4 +1,9 @@
-package main
+// Package pipeline_test checks the delivery pipeline's buildspec, which lives
+// in this Terraform module (build.tf gives it to CodeBuild inline) and not in
+// the uploaded bundle. It is a test-only Go package of the root module, so
+// `go test ./...` here runs it, and the bundle (cmd/, internal/) does not
+// carry it.
+package pipeline_test
 
 import (
 	"errors"
@@ -12,15 +17,18 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// The buildspec ships in the bundle, beside this package, so this reads only
-// paths inside the bundle.
-const buildspecPath = "../../buildspec.yml"
+// The buildspec beside this file, and the repository's Dockerfile.
+const (
+	buildspecPath  = "buildspec.yml"
+	dockerfilePath = "../../../Dockerfile"
+)
 
 // contractVars are the variables the CodeBuild project's environment sets
 // (Terraform): the buildspec's whole input besides CodeBuild's own.
 var contractVars = []string{
 	"REPOSITORY_URL", "ECS_CLUSTER", "ECS_SERVICE", "CONTAINER_NAME",
 	"IMAGE_PARAMETER", "TARGET_ARCH", "DEPLOY_TIMEOUT", "FAIL_ON_SEVERITY",
+	"SOURCE_BUCKET", "SOURCE_KEY",
 }
 
 // codebuildVars are the variables CodeBuild itself provides that the
@@ -60,6 +68,9 @@ var denied = []struct{ name, pattern string }{
 // steps are the key commands, in the order they must first appear.
 var steps = []struct{ name, pattern string }{
 	{"go test", `\bgo test\b`},
+	// The vulnerability gate on the module graph, before anything is pushed:
+	// the image has no OS packages for ECR's basic scan to find.
+	{"govulncheck", `\bgo run golang\.org/x/vuln/cmd/govulncheck@\$\{?GOVULNCHECK_VERSION\}? \./\.\.\.`},
 	{"docker build", `\bdocker (buildx )?build\b`},
 	{"docker push", `\bdocker push\b`},
 	{"cmd/deploy", `\bgo run \./cmd/deploy\b`},
@@ -74,6 +85,11 @@ var deployFlags = []struct{ flag, variable string }{
 	{"-timeout", "DEPLOY_TIMEOUT"},
 	{"-image-parameter", "IMAGE_PARAMETER"},
 	{"-fail-on-severity", "FAIL_ON_SEVERITY"},
+	// The ordering rule: the deploy step serialises rollouts and deploys only
+	// the newest upload, so it must know which upload this build is.
+	{"-source-bucket", "SOURCE_BUCKET"},
+	{"-source-key", "SOURCE_KEY"},
+	{"-source-version", "CODEBUILD_RESOLVED_SOURCE_VERSION"},
 }
 
 var (
@@ -108,6 +124,9 @@ func checkBuildspec(text []byte) []error {
 	}
 	if v := spec.Env.Variables["GOFLAGS"]; !slices.Contains(strings.Fields(v), "-mod=readonly") {
 		fail("GOFLAGS is %q, want -mod=readonly", v)
+	}
+	if v := spec.Env.Variables["GOVULNCHECK_VERSION"]; !regexp.MustCompile(`^v\d+\.\d+\.\d+$`).MatchString(v) {
+		fail("GOVULNCHECK_VERSION is %q, want an exact release such as v1.9.0", v)
 	}
 
 	// The commands of every phase, in the order CodeBuild runs them.
@@ -292,7 +311,7 @@ func TestBuildspecToolchainMatchesDockerfile(t *testing.T) {
 	if err := yaml.Unmarshal([]byte(readBuildspec(t)), &spec); err != nil {
 		t.Fatal(err)
 	}
-	df, err := os.ReadFile("../../Dockerfile")
+	df, err := os.ReadFile(dockerfilePath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -356,7 +375,7 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 		{"no go test", replace("go test ./... ||", "go vet ./... ||"), "no go test command"},
 		{"deploy before the push", insert(`go run ./cmd/deploy -image "$IMAGE_REF"`), "docker push must come before cmd/deploy"},
 		{"push before the build", insert(`docker push "$REPOSITORY_URL:x"`), "docker build must come before docker push"},
-		{"build before the tests", insert(`docker build -t x .`), "go test must come before docker build"},
+		{"build before the tests", insert(`docker build -t x .`), "must come before docker build"},
 		{"no deploy", replace("go run ./cmd/deploy", "echo ./cmd/deploy"), "no cmd/deploy command"},
 		{"deploy by tag", replace(`-image "$IMAGE_REF"`, `-image "$REPOSITORY_URL:$IMAGE_TAG"`), "is not by digest"},
 		{"digest not from RepoDigests", notFromRepoDigests, "is not by digest"},
@@ -370,9 +389,15 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 		{"wrong variable for -cluster", replace(`-cluster "$ECS_CLUSTER"`, `-cluster "$ECS_SERVICE"`), `does not get -cluster "$ECS_CLUSTER"`},
 		{"no -image-parameter", replace(`-image-parameter "$IMAGE_PARAMETER"`, ``), `does not get -image-parameter`},
 		{"no -container", replace(`-container "$CONTAINER_NAME"`, `-container currency-api`), `does not get -container`},
-		{"variable outside the contract", insert(`echo "$SOURCE_BUCKET"`), "uses $SOURCE_BUCKET"},
+		{"variable outside the contract", insert(`echo "$SOURCE_BUCKETS"`), "uses $SOURCE_BUCKETS"},
+		{"no govulncheck", replace(`go run golang.org/x/vuln/cmd/govulncheck@${GOVULNCHECK_VERSION} ./...`, `go vet ./...`), "no govulncheck command"},
+		{"govulncheck after the push", insert(`docker push "$REPOSITORY_URL:x"`), "docker build must come before docker push"},
+		{"govulncheck after the build", insert(`docker build -t x .`), "govulncheck must come before docker build"},
+		{"govulncheck unpinned", replace("GOVULNCHECK_VERSION: v1.9.0", "GOVULNCHECK_VERSION: latest"), "GOVULNCHECK_VERSION is"},
+		{"no -source-version", replace(`-source-version "$CODEBUILD_RESOLVED_SOURCE_VERSION"`, ``), `does not get -source-version "$CODEBUILD_RESOLVED_SOURCE_VERSION"`},
+		{"wrong variable for -source-key", replace(`-source-key "$SOURCE_KEY"`, `-source-key "$SOURCE_BUCKET"`), `does not get -source-key "$SOURCE_KEY"`},
 		{"misspelt contract variable", replace(`-service "$ECS_SERVICE"`, `-service "${ECS_SERVICES}"`), "uses $ECS_SERVICES"},
-		{"validation misses a variable", replace("FAIL_ON_SEVERITY AWS_REGION; do", "AWS_REGION; do"), "validates all of"},
+		{"validation misses a variable", replace("DEPLOY_TIMEOUT FAIL_ON_SEVERITY SOURCE_BUCKET", "DEPLOY_TIMEOUT SOURCE_BUCKET"), "validates all of"},
 		{"no platform", replace(`docker build --platform "linux/$TARGET_ARCH" \`, `docker build \`), "--platform linux/$TARGET_ARCH"},
 		{"Go image from Docker Hub", replace("GO_IMAGE=public.ecr.aws/docker/library/golang", "GO_IMAGE=golang"), "ECR Public"},
 		{"curl", insert("curl -fsSLo tool https://example.invalid/tool"), "denied curl"},
