@@ -12,12 +12,14 @@ import (
 // upload must get a build, the build's steps come from Terraform and not from
 // the upload, and only the release principals may upload.
 
-// CodeBuild quotas, and what happens at concurrent_build_limit:
-// https://docs.aws.amazon.com/codebuild/latest/userguide/limits.html
+// What happens at a project's concurrent build limit ("builds return an
+// error", where without one builds past the account quota are queued),
+// CodeBuild User Guide, Run builds:
+// https://docs.aws.amazon.com/codebuild/latest/userguide/builds-working.html
 var checkCodeBuildStartsNeverRefused = Check{
 	Name: "codebuild-starts-never-refused",
 	Promise: "No aws_codebuild_project sets concurrent_build_limit: at that limit CodeBuild refuses StartBuild (CodeBuild User Guide, " +
-		"quotas) and EventBridge does not retry the refusal, so an upload during a build would be lost; rollouts are serialised " +
+		"Run builds) and EventBridge does not retry the refusal, so an upload during a build would be lost; rollouts are serialised " +
 		"by the deploy step instead.",
 	Run: func(cfg *Config) []Finding {
 		var out []Finding

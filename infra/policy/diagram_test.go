@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -110,12 +111,7 @@ func diagramProblems(diagram string, calls, declared map[string]bool) []string {
 			problems = append(problems, "the diagram shows module."+name+", whose source directory does not exist")
 		}
 	}
-	names := make([]string, 0, len(calls))
-	for name := range calls {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(calls)) {
 		if !shown[name] {
 			problems = append(problems, "infra/environments/dev/main.tf calls module."+name+", which the diagram does not show")
 		}

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -84,12 +85,7 @@ func contractProblems(module []string, buildspec string) []string {
 			problems = append(problems, "the pipeline module sets "+name+" but buildspec.yml never reads it")
 		}
 	}
-	names := make([]string, 0, len(read))
-	for name := range read {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(read)) {
 		if !slices.Contains(module, name) && !defined[name] && !codeBuildProvides.MatchString(name) {
 			problems = append(problems, "buildspec.yml reads $"+name+", which neither the pipeline module, the buildspec nor CodeBuild sets")
 		}
