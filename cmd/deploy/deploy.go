@@ -52,6 +52,7 @@ type request struct {
 	FailOn         string // least severe scan finding that stops the deploy; noScanGate for no gate
 	ScanTimeout    time.Duration
 	ECRImage       ecrImage // Image, parsed; zero when FailOn is noScanGate
+	Source         source   // the upload this build deploys; zero for no ordering rule
 }
 
 // result describes a completed deploy.
@@ -61,6 +62,7 @@ type result struct {
 	Took              time.Duration
 	Retries           int         // retryable errors tolerated while polling
 	Scan              *scanReport // nil when the scan gate is off
+	SupersededBy      string      // the newer upload's version when this one was not deployed
 }
 
 // deployer rolls an image out to an ECS service and waits for the rollout.
@@ -68,6 +70,7 @@ type deployer struct {
 	ECS   ecsAPI
 	SSM   ssmAPI // only used when request.ImageParameter is set
 	ECR   ecrAPI // only used when request.FailOn is not noScanGate
+	S3    s3API  // only used when request.Source is set
 	Now   func() time.Time
 	Sleep func(ctx context.Context, d time.Duration) error
 	Log   io.Writer // progress lines
@@ -75,7 +78,9 @@ type deployer struct {
 
 // deploy first passes the scan gate, unless req.FailOn turns it off: no ECS
 // call happens before the image's scan has completed without findings at or
-// above req.FailOn. It then registers a task definition revision that differs
+// above req.FailOn. With req.Source it then applies the ordering rule
+// (order.go): it waits for any rollout in progress and deploys nothing when a
+// newer upload exists (result.SupersededBy). It then registers a task definition revision that differs
 // from the service's current one only in the named container's image, points
 // the service at it, and waits until ECS reports the rollout COMPLETED,
 // FAILED or rolled back, or until req.Timeout passes.
@@ -98,6 +103,21 @@ func (d *deployer) deploy(ctx context.Context, req request) (result, error) {
 		// Only the ECS controller reports rolloutState; CODE_DEPLOY and
 		// EXTERNAL services would always time out.
 		return res, fmt.Errorf("service %s uses %s: %w", req.Service, svc.DeploymentController.Type, errUnsupportedService)
+	}
+	if req.Source != (source{}) {
+		var newer string
+		if svc, newer, err = d.awaitTurn(ctx, req); err != nil {
+			return res, err
+		}
+		if newer != "" {
+			fmt.Fprintf(d.Log, "deploy: superseded: bundle version %s is no longer the newest upload of s3://%s/%s (now %s); the build of %s deploys it\n",
+				req.Source.Version, req.Source.Bucket, req.Source.Key, newer, newer)
+			res.SupersededBy = newer
+			res.Took = d.Now().Sub(began)
+			return res, nil
+		}
+		// The rollout's timeout counts from the end of the wait.
+		start = d.Now()
 	}
 
 	current, err := d.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{
@@ -323,7 +343,7 @@ func rollout(svc ecstypes.Service, taskDefinition string, seen bool) (done bool,
 // retryableCodes are the API error codes that say "ask again later" rather
 // than "this will not work".
 var retryableCodes = []string{
-	"ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded",
+	"ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded", "SlowDown",
 	"TooManyRequestsException", "RequestThrottled", "RequestThrottledException",
 	"ServerException", "InternalFailure", "InternalError", "ServiceUnavailable",
 	"ServiceUnavailableException",

@@ -7,6 +7,7 @@
 //	       [-container currency-api] [-timeout 15m] [-poll 15s]
 //	       [-image-parameter /currency-api/dev/image]
 //	       [-fail-on-severity CRITICAL] [-scan-timeout 10m]
+//	       [-source-bucket NAME -source-key KEY -source-version VERSION]
 //
 // Before any ECS call it gates on ECR's vulnerability scan of the image
 // (scan on push; basic or enhanced scanning): it waits up to -scan-timeout
@@ -17,6 +18,13 @@
 // UNTRIAGED ranks with it), so UNDEFINED stops on any finding.
 // -fail-on-severity NONE turns the gate off; an image outside a private ECR
 // registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:...) needs it.
+//
+// With -source-bucket, -source-key and -source-version (the S3 object
+// version of the bundle this build was started for; all three or none) it
+// then applies the pipeline's ordering rule (order.go): it waits, up to
+// -timeout, until the service has no rollout in progress, and deploys nothing
+// when the key's current version is no longer that one: a newer upload's
+// build deploys it. That ends with a "superseded" line and exit 0.
 //
 // It then registers a new revision of the service's current task definition
 // in which only the named container's image differs, updates the service to
@@ -47,6 +55,9 @@
 //   - ecs:UpdateService on the service ARN.
 //   - ssm:PutParameter on the -image-parameter ARN, when it is set (a
 //     String parameter: no KMS key).
+//   - s3:GetObject on arn:aws:s3:::BUCKET/KEY, with -source-*: HeadObject of
+//     the key's current version (no version ID given, so no
+//     s3:GetObjectVersion); kms:Decrypt is not needed for a HEAD.
 //
 // The ECR client talks to the region in the image's registry host; the
 // others to the configured region (AWS_REGION).
@@ -72,6 +83,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
@@ -119,6 +131,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if req.FailOn != noScanGate {
 		budget += req.ScanTimeout
 	}
+	if req.Source != (source{}) {
+		budget += req.Timeout // waiting for another build's rollout
+	}
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 
@@ -140,6 +155,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Sleep: sleep,
 		Log:   stdout,
 	}
+	if req.Source != (source{}) {
+		d.S3 = s3.NewFromConfig(cfg)
+	}
 	if req.FailOn != noScanGate {
 		// Same retryer and app ID; the scan lives in the registry's region.
 		d.ECR = ecr.NewFromConfig(cfg, func(o *ecr.Options) { o.Region = req.ECRImage.Region })
@@ -152,8 +170,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
-// summary is the one line that reports a successful deploy.
+// summary is the one line that reports a successful deploy, or a build
+// that a newer upload superseded.
 func summary(req request, res result) string {
+	if res.SupersededBy != "" {
+		return fmt.Sprintf("deploy: not deployed: %s is superseded by the newer upload %s of s3://%s/%s, whose build deploys it",
+			req.Source.Version, res.SupersededBy, req.Source.Bucket, req.Source.Key)
+	}
 	line := fmt.Sprintf("deploy: %s now runs %s (image %s) after %s",
 		req.Service, res.TaskDefinition, req.Image, res.Took.Round(time.Second))
 	if res.Retries > 0 {
@@ -181,6 +204,9 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 	fs.StringVar(&req.FailOn, "fail-on-severity", "CRITICAL", "stop before any ECS call when ECR's scan of the image found this `severity` or worse:\n"+
 		"CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED (any finding), or NONE for no scan gate")
 	fs.DurationVar(&req.ScanTimeout, "scan-timeout", 10*time.Minute, "how long to wait for ECR's scan of the image")
+	fs.StringVar(&req.Source.Bucket, "source-bucket", "", "S3 `bucket` of the source bundle (with -source-key and -source-version: deploy only the newest upload, one rollout at a time)")
+	fs.StringVar(&req.Source.Key, "source-key", "", "S3 `key` of the source bundle")
+	fs.StringVar(&req.Source.Version, "source-version", "", "S3 object `version` of the bundle this build was started for (CODEBUILD_RESOLVED_SOURCE_VERSION)")
 	if len(args) > 0 {
 		args = args[1:]
 	}
@@ -234,6 +260,13 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 	} else if req.Timeout > 0 && req.Poll > req.Timeout {
 		problems = append(problems, fmt.Errorf("-poll %s must not exceed -timeout %s", req.Poll, req.Timeout))
 	}
+	if set := countSet(req.Source.Bucket, req.Source.Key, req.Source.Version); set != 0 && set != 3 {
+		problems = append(problems, fmt.Errorf("-source-bucket %q, -source-key %q and -source-version %q: give all three or none",
+			req.Source.Bucket, req.Source.Key, req.Source.Version))
+	}
+	if strings.HasPrefix(req.Source.Key, "/") {
+		problems = append(problems, fmt.Errorf("-source-key %q must not start with /: S3 keys are relative to the bucket", req.Source.Key))
+	}
 	if req.ImageParameter != "" && strings.ContainsAny(req.ImageParameter, " \t\n") {
 		problems = append(problems, fmt.Errorf("-image-parameter %q must not contain spaces", req.ImageParameter))
 	}
@@ -241,6 +274,17 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 		return request{}, fmt.Errorf("%w:\n%w", errUsage, errors.Join(problems...))
 	}
 	return req, nil
+}
+
+// countSet is how many of values are not empty.
+func countSet(values ...string) int {
+	n := 0
+	for _, v := range values {
+		if v != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // severityNames is "CRITICAL, HIGH, ..., UNDEFINED".

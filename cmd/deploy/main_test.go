@@ -42,6 +42,15 @@ func TestParseFlags(t *testing.T) {
 				Timeout: 15 * time.Minute, Poll: 15 * time.Second, FailOn: "HIGH", ScanTimeout: 3 * time.Minute,
 				ECRImage: ecrImage{RegistryID: "123456789012", Region: "us-east-1", Repository: "team/currency-api", Digest: newDigest}},
 		},
+		{
+			name: "the ordering rule's source",
+			args: []string{"-cluster", cluster, "-service", service, "-image", newImage,
+				"-source-bucket", bucket, "-source-key", bundleKey, "-source-version", versionB},
+			want: request{Cluster: cluster, Service: service, Image: newImage, Container: "currency-api",
+				Timeout: 15 * time.Minute, Poll: 15 * time.Second,
+				FailOn: "CRITICAL", ScanTimeout: 10 * time.Minute, ECRImage: newECRImage,
+				Source: source{Bucket: bucket, Key: bundleKey, Version: versionB}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,6 +139,16 @@ func TestRunRejectsFlags(t *testing.T) {
 			},
 		},
 		{
+			name: "source version without bucket and key",
+			args: append(valid, "-image", newImage, "-source-version", versionB),
+			want: []string{`-source-bucket "", -source-key "" and -source-version "` + versionB + `": give all three or none`},
+		},
+		{
+			name: "source key with a leading slash",
+			args: append(valid, "-image", newImage, "-source-bucket", bucket, "-source-key", "/"+bundleKey, "-source-version", versionB),
+			want: []string{`-source-key "/` + bundleKey + `" must not start with /`},
+		},
+		{
 			name: "nothing",
 			args: nil,
 			want: []string{"-cluster is required", "-service is required", "-image is required"},
@@ -191,6 +210,11 @@ func TestSummary(t *testing.T) {
 		if got := summary(req, tt.res); got != tt.want {
 			t.Errorf("summary(%+v) = %q, want %q", tt.res, got, tt.want)
 		}
+	}
+	superseded := request{Service: service, Image: newImage, Source: source{Bucket: bucket, Key: bundleKey, Version: versionA}}
+	want := "deploy: not deployed: " + versionA + " is superseded by the newer upload " + versionB + " of s3://" + bucket + "/" + bundleKey + ", whose build deploys it"
+	if got := summary(superseded, result{SupersededBy: versionB}); got != want {
+		t.Errorf("summary of a superseded build = %q, want %q", got, want)
 	}
 }
 
