@@ -346,6 +346,9 @@ var retryableCodes = []string{
 	"ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded", "SlowDown",
 	"TooManyRequestsException", "RequestThrottled", "RequestThrottledException",
 	"ServerException", "InternalFailure", "InternalError", "ServiceUnavailable",
+	// S3 answers a HEAD without a body, so the SDK names the error after the
+	// HTTP status: 500 InternalServerError, 503 ServiceUnavailable.
+	"InternalServerError",
 	"ServiceUnavailableException",
 }
 

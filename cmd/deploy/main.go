@@ -132,7 +132,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		budget += req.ScanTimeout
 	}
 	if req.Source != (source{}) {
-		budget += req.Timeout // waiting for another build's rollout
+		budget += 2 * req.Timeout // waiting for another build's rollout; S3 retries
 	}
 	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
@@ -260,7 +260,15 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 	} else if req.Timeout > 0 && req.Poll > req.Timeout {
 		problems = append(problems, fmt.Errorf("-poll %s must not exceed -timeout %s", req.Poll, req.Timeout))
 	}
-	if set := countSet(req.Source.Bucket, req.Source.Key, req.Source.Version); set != 0 && set != 3 {
+	// A flag given empty (an unset variable in the buildspec) must not turn
+	// the ordering rule off unnoticed.
+	given := 0
+	fs.Visit(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, "source-") {
+			given++
+		}
+	})
+	if set := countSet(req.Source.Bucket, req.Source.Key, req.Source.Version); (set != 0 || given != 0) && set != 3 {
 		problems = append(problems, fmt.Errorf("-source-bucket %q, -source-key %q and -source-version %q: give all three or none",
 			req.Source.Bucket, req.Source.Key, req.Source.Version))
 	}

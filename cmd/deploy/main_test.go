@@ -144,6 +144,11 @@ func TestRunRejectsFlags(t *testing.T) {
 			want: []string{`-source-bucket "", -source-key "" and -source-version "` + versionB + `": give all three or none`},
 		},
 		{
+			name: "source flags given empty",
+			args: append(valid, "-image", newImage, "-source-bucket", "", "-source-key", "", "-source-version", ""),
+			want: []string{`give all three or none`},
+		},
+		{
 			name: "source key with a leading slash",
 			args: append(valid, "-image", newImage, "-source-bucket", bucket, "-source-key", "/"+bundleKey, "-source-version", versionB),
 			want: []string{`-source-key "/` + bundleKey + `" must not start with /`},

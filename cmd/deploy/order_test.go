@@ -120,7 +120,7 @@ func TestDeployOrdering(t *testing.T) {
 		{
 			name:      "a transient S3 error is retried",
 			services:  []answer{active(before), active(before), active(completed)},
-			heads:     []headAnswer{s3Error("SlowDown"), s3Error("InternalError"), {version: versionB}},
+			heads:     []headAnswer{s3Error("ServiceUnavailable"), s3Error("InternalServerError"), {version: versionB}},
 			version:   versionB,
 			wantHeads: 3,
 		},

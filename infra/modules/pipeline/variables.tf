@@ -115,9 +115,9 @@ variable "compute_type" {
 }
 
 variable "build_timeout_minutes" {
-  description = "Minutes after which CodeBuild stops a build: tests, image build, scan wait and the rollout wait together."
+  description = "Minutes after which CodeBuild stops a build: tests, govulncheck, image build, the scan wait (up to 10), the wait for another build's rollout and this build's own rollout (each up to deploy_timeout_minutes). The default fits the defaults: about 10 + 10 + 2 × 20 + slack."
   type        = number
-  default     = 45
+  default     = 75
   nullable    = false
 
   validation {

@@ -182,7 +182,7 @@ run "project_is_bounded_logged_and_encrypted" {
   command = apply
 
   assert {
-    condition     = aws_codebuild_project.this.build_timeout == 45 && aws_codebuild_project.this.queued_timeout == 480
+    condition     = aws_codebuild_project.this.build_timeout == 75 && aws_codebuild_project.this.queued_timeout == 480
     error_message = "Builds must time out; a queued build (an upload waiting to deploy) waits as long as CodeBuild allows."
   }
 
