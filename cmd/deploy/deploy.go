@@ -106,7 +106,7 @@ func (d *deployer) deploy(ctx context.Context, req request) (result, error) {
 	}
 	if req.Source != (source{}) {
 		var newer string
-		if svc, newer, err = d.awaitTurn(ctx, req); err != nil {
+		if svc, newer, err = d.awaitTurn(ctx, req, &res); err != nil {
 			return res, err
 		}
 		if newer != "" {
@@ -244,9 +244,23 @@ func nextRevision(td *ecstypes.TaskDefinition, tags []ecstypes.Tag, container, i
 // wait polls the service every req.Poll until the rollout of
 // res.TaskDefinitionARN ends or req.Timeout (counted from start) passes.
 func (d *deployer) wait(ctx context.Context, req request, start time.Time, res *result) error {
+	seen := false
+	return d.poll(ctx, req, start, &res.Retries, "wait for rollout", func(svc ecstypes.Service) (bool, string, error) {
+		done, state, listed, err := rollout(svc, res.TaskDefinitionARN, seen)
+		seen = seen || listed
+		return done, state, err
+	})
+}
+
+// poll asks ECS for the service every req.Poll until check reports it done
+// or fails, or until req.Timeout (counted from start) passes. It logs each
+// new state check describes, retries transient errors (counting them in
+// retries) and names the wait (what) when the sleep between polls is cut
+// short.
+func (d *deployer) poll(ctx context.Context, req request, start time.Time, retries *int, what string,
+	check func(ecstypes.Service) (done bool, state string, err error)) error {
 	lastState := "no answer yet"
 	var lastErr error
-	seen := false
 	for {
 		out, err := d.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
 			Cluster:  aws.String(req.Cluster),
@@ -254,7 +268,7 @@ func (d *deployer) wait(ctx context.Context, req request, start time.Time, res *
 		})
 		switch {
 		case err != nil && retryable(err):
-			res.Retries++
+			*retries++
 			lastErr = err
 			fmt.Fprintf(d.Log, "deploy: describe service: %v; retrying\n", err)
 		case err != nil:
@@ -264,11 +278,10 @@ func (d *deployer) wait(ctx context.Context, req request, start time.Time, res *
 			if err != nil {
 				return err
 			}
-			done, state, listed, err := rollout(svc, res.TaskDefinitionARN, seen)
+			done, state, err := check(svc)
 			if done || err != nil {
 				return err
 			}
-			seen = seen || listed
 			if state != lastState {
 				fmt.Fprintf(d.Log, "deploy: %s\n", state)
 			}
@@ -280,7 +293,7 @@ func (d *deployer) wait(ctx context.Context, req request, start time.Time, res *
 			return timedOut(req.Timeout, lastState, lastErr)
 		}
 		if err := d.Sleep(ctx, min(req.Poll, req.Timeout-elapsed)); err != nil {
-			return fmt.Errorf("wait for rollout: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
 }

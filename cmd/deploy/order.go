@@ -2,11 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -47,41 +47,20 @@ type source struct {
 // progress, and returns the service as it then is. Another build's rollout
 // takes at most its own deploy timeout, which is this build's too, so
 // req.Timeout bounds the wait.
-func (d *deployer) waitForIdle(ctx context.Context, req request) (ecstypes.Service, error) {
-	start := d.Now()
-	lastState := "no answer yet"
-	for {
-		out, err := d.ECS.DescribeServices(ctx, &ecs.DescribeServicesInput{
-			Cluster:  aws.String(req.Cluster),
-			Services: []string{req.Service},
-		})
-		switch {
-		case err != nil && retryable(err):
-			fmt.Fprintf(d.Log, "deploy: describe service: %v; retrying\n", err)
-		case err != nil:
-			return ecstypes.Service{}, fmt.Errorf("describe service %s: %w", req.Service, err)
-		default:
-			svc, err := findService(out, req.Cluster, req.Service)
-			if err != nil {
-				return ecstypes.Service{}, err
-			}
-			state, busy := rolloutInProgress(svc)
-			if !busy {
-				return svc, nil
-			}
-			if state != lastState {
-				fmt.Fprintf(d.Log, "deploy: waiting for another rollout to end first: %s\n", state)
-			}
-			lastState = state
+func (d *deployer) waitForIdle(ctx context.Context, req request, res *result) (ecstypes.Service, error) {
+	var idle ecstypes.Service
+	err := d.poll(ctx, req, d.Now(), &res.Retries, "wait for the rollout in progress", func(svc ecstypes.Service) (bool, string, error) {
+		state, busy := rolloutInProgress(svc)
+		if busy {
+			return false, "waiting for another rollout to end first: " + state, nil
 		}
-		elapsed := d.Now().Sub(start)
-		if elapsed >= req.Timeout {
-			return ecstypes.Service{}, fmt.Errorf("wait for the rollout in progress: %w", timedOut(req.Timeout, lastState, nil))
-		}
-		if err := d.Sleep(ctx, min(req.Poll, req.Timeout-elapsed)); err != nil {
-			return ecstypes.Service{}, fmt.Errorf("wait for the rollout in progress: %w", err)
-		}
+		idle = svc
+		return true, "", nil
+	})
+	if errors.Is(err, errTimedOut) {
+		err = fmt.Errorf("wait for the rollout in progress: %w", err)
 	}
+	return idle, err
 }
 
 // rolloutInProgress says whether the service is in the middle of a rollout:
@@ -131,9 +110,9 @@ func (d *deployer) newestVersion(ctx context.Context, req request) (string, erro
 // awaitTurn applies the ordering rule: it waits for any rollout in progress,
 // then reports the newer upload that supersedes this build ("" when this
 // build's bundle is the newest), and the service as it now is.
-func (d *deployer) awaitTurn(ctx context.Context, req request) (svc ecstypes.Service, newer string, err error) {
+func (d *deployer) awaitTurn(ctx context.Context, req request, res *result) (svc ecstypes.Service, newer string, err error) {
 	began := d.Now()
-	if svc, err = d.waitForIdle(ctx, req); err != nil {
+	if svc, err = d.waitForIdle(ctx, req, res); err != nil {
 		return svc, "", err
 	}
 	if waited := d.Now().Sub(began); waited > 0 {

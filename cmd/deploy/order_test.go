@@ -145,7 +145,7 @@ func TestDeployOrdering(t *testing.T) {
 			services:     []answer{active(inProgress, draining)},
 			heads:        []headAnswer{{version: versionB}},
 			version:      versionB,
-			wantErr:      "wait for the rollout in progress: timed out after 15m0s: 2 deployments",
+			wantErr:      "wait for the rollout in progress: timed out after 15m0s: waiting for another rollout to end first: 2 deployments",
 			wantWaitLine: true,
 		},
 	}
