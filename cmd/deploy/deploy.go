@@ -80,10 +80,11 @@ type deployer struct {
 // call happens before the image's scan has completed without findings at or
 // above req.FailOn. With req.Source it then applies the ordering rule
 // (order.go): it waits for any rollout in progress and deploys nothing when a
-// newer upload exists (result.SupersededBy). It then registers a task definition revision that differs
-// from the service's current one only in the named container's image, points
-// the service at it, and waits until ECS reports the rollout COMPLETED,
-// FAILED or rolled back, or until req.Timeout passes.
+// newer upload exists (result.SupersededBy). It then registers a task
+// definition revision that differs from the service's current one only in the
+// named container's image, points the service at it, and waits until ECS
+// reports the rollout COMPLETED, FAILED or rolled back, or until req.Timeout
+// passes.
 func (d *deployer) deploy(ctx context.Context, req request) (result, error) {
 	began := d.Now()
 	var res result

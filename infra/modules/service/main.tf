@@ -257,9 +257,12 @@ resource "aws_ecs_service" "this" {
   }
 
   alarms {
-    alarm_names = [for alarm in aws_cloudwatch_metric_alarm.deployment : alarm.alarm_name]
-    enable      = true
-    rollback    = true
+    alarm_names = [
+      aws_cloudwatch_metric_alarm.deployment_5xx_rate.alarm_name,
+      aws_cloudwatch_metric_alarm.deployment_p99_latency.alarm_name,
+    ]
+    enable   = true
+    rollback = true
   }
 
   network_configuration {
@@ -296,73 +299,69 @@ resource "aws_ecs_service" "this" {
 # They read the target group, so they see the new tasks' answers mixed with
 # the old ones' while both run; thresholds are per target group.
 
-resource "aws_cloudwatch_metric_alarm" "deployment" {
-  for_each = {
-    target-5xx-rate = {
-      description = "More than ${var.deployment_alarms.target_5xx_rate_percent} % of the target group's requests got a 5xx from the service in 2 of 3 minutes: ECS rolls a deployment in progress back."
-      threshold   = var.deployment_alarms.target_5xx_rate_percent
-    }
-    p99-latency = {
-      description = "The target group's p99 response time was above ${var.deployment_alarms.p99_latency_seconds} s in 2 of 3 minutes: ECS rolls a deployment in progress back."
-      threshold   = var.deployment_alarms.p99_latency_seconds
-    }
-  }
-
-  alarm_name          = "${var.name}-deployment-${each.key}"
-  alarm_description   = each.value.description
+# The 5xx rate: 5xx answers over all answers of the target group. FILL turns
+# a minute without 5xx into 0 instead of no data.
+resource "aws_cloudwatch_metric_alarm" "deployment_5xx_rate" {
+  alarm_name          = "${var.name}-deployment-target-5xx-rate"
+  alarm_description   = "More than ${var.deployment_alarms.target_5xx_rate_percent} % of the target group's requests got a 5xx from the service in 2 of 3 minutes: ECS rolls a deployment in progress back."
   comparison_operator = "GreaterThanThreshold"
-  threshold           = each.value.threshold
+  threshold           = var.deployment_alarms.target_5xx_rate_percent
   evaluation_periods  = 3
   datapoints_to_alarm = 2
   # No traffic is no evidence against a release.
   treat_missing_data = "notBreaching"
 
-  # The 5xx rate: 5xx answers over all answers of the target group. FILL
-  # turns a minute without 5xx into 0 instead of no data.
-  dynamic "metric_query" {
-    for_each = each.key == "target-5xx-rate" ? {
-      m5xx     = "HTTPCode_Target_5XX_Count"
-      requests = "RequestCount"
-    } : {}
+  metric_query {
+    id = "m5xx"
 
-    content {
-      id = metric_query.key
-
-      metric {
-        namespace   = "AWS/ApplicationELB"
-        metric_name = metric_query.value
-        dimensions  = local.target_group_dimensions
-        period      = 60
-        stat        = "Sum"
-      }
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "HTTPCode_Target_5XX_Count"
+      dimensions  = local.target_group_dimensions
+      period      = 60
+      stat        = "Sum"
     }
   }
 
-  dynamic "metric_query" {
-    for_each = each.key == "target-5xx-rate" ? ["rate"] : []
+  metric_query {
+    id = "requests"
 
-    content {
-      id          = "rate"
-      expression  = "100 * FILL(m5xx, 0) / requests"
-      label       = "Target 5xx rate (%)"
-      return_data = true
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "RequestCount"
+      dimensions  = local.target_group_dimensions
+      period      = 60
+      stat        = "Sum"
     }
   }
 
-  dynamic "metric_query" {
-    for_each = each.key == "p99-latency" ? ["p99"] : []
+  metric_query {
+    id          = "rate"
+    expression  = "100 * FILL(m5xx, 0) / requests"
+    label       = "Target 5xx rate (%)"
+    return_data = true
+  }
+}
 
-    content {
-      id          = "p99"
-      return_data = true
+resource "aws_cloudwatch_metric_alarm" "deployment_p99_latency" {
+  alarm_name          = "${var.name}-deployment-p99-latency"
+  alarm_description   = "The target group's p99 response time was above ${var.deployment_alarms.p99_latency_seconds} s in 2 of 3 minutes: ECS rolls a deployment in progress back."
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = var.deployment_alarms.p99_latency_seconds
+  evaluation_periods  = 3
+  datapoints_to_alarm = 2
+  treat_missing_data  = "notBreaching"
 
-      metric {
-        namespace   = "AWS/ApplicationELB"
-        metric_name = "TargetResponseTime"
-        dimensions  = local.target_group_dimensions
-        period      = 60
-        stat        = "p99"
-      }
+  metric_query {
+    id          = "p99"
+    return_data = true
+
+    metric {
+      namespace   = "AWS/ApplicationELB"
+      metric_name = "TargetResponseTime"
+      dimensions  = local.target_group_dimensions
+      period      = 60
+      stat        = "p99"
     }
   }
 }

@@ -270,18 +270,18 @@ run "service_is_private_with_safe_deployments" {
 
   assert {
     condition = (
-      one([for q in aws_cloudwatch_metric_alarm.deployment["target-5xx-rate"].metric_query : q.expression if q.return_data == true]) == "100 * FILL(m5xx, 0) / requests" &&
-      toset([for q in aws_cloudwatch_metric_alarm.deployment["target-5xx-rate"].metric_query : one(q.metric).metric_name if length(q.metric) > 0]) == toset(["HTTPCode_Target_5XX_Count", "RequestCount"]) &&
-      aws_cloudwatch_metric_alarm.deployment["target-5xx-rate"].threshold == 5
+      one([for q in aws_cloudwatch_metric_alarm.deployment_5xx_rate.metric_query : q.expression if q.return_data == true]) == "100 * FILL(m5xx, 0) / requests" &&
+      toset([for q in aws_cloudwatch_metric_alarm.deployment_5xx_rate.metric_query : one(q.metric).metric_name if length(q.metric) > 0]) == toset(["HTTPCode_Target_5XX_Count", "RequestCount"]) &&
+      aws_cloudwatch_metric_alarm.deployment_5xx_rate.threshold == 5
     )
     error_message = "The 5xx-rate alarm is 5xx answers over all answers of the target group, above 5 %."
   }
 
   assert {
     condition = (
-      one(one(aws_cloudwatch_metric_alarm.deployment["p99-latency"].metric_query).metric).stat == "p99" &&
-      one(one(aws_cloudwatch_metric_alarm.deployment["p99-latency"].metric_query).metric).dimensions == tomap({ LoadBalancer = aws_lb.this.arn_suffix, TargetGroup = aws_lb_target_group.this.arn_suffix }) &&
-      aws_cloudwatch_metric_alarm.deployment["p99-latency"].threshold == 2
+      one(one(aws_cloudwatch_metric_alarm.deployment_p99_latency.metric_query).metric).stat == "p99" &&
+      one(one(aws_cloudwatch_metric_alarm.deployment_p99_latency.metric_query).metric).dimensions == tomap({ LoadBalancer = aws_lb.this.arn_suffix, TargetGroup = aws_lb_target_group.this.arn_suffix }) &&
+      aws_cloudwatch_metric_alarm.deployment_p99_latency.threshold == 2
     )
     error_message = "The latency alarm is the target group's p99 TargetResponseTime above 2 s."
   }
