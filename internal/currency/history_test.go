@@ -182,7 +182,7 @@ func TestHistoryMerge(t *testing.T) {
 
 	merged, ignored := original.Merge([]currency.Day{
 		day(t, "2025-06-04", "ecb", map[currency.Code]string{"USD": "1.1404", "JPY": "164.07"}),
-		day(t, "2025-06-03", "ecb", map[currency.Code]string{"USD": "1.1380"}), // a correction
+		day(t, "2025-06-03", "ecb", map[currency.Code]string{"USD": "1.1380"}), // a later delivery of a held day
 		day(t, "2025-06-05", "ecb", map[currency.Code]string{"USD": "1.1410", "KWD": "0.35"}),
 	})
 	if got, want := ignored, []currency.Code{"KWD"}; !slices.Equal(got, want) {
@@ -198,22 +198,25 @@ func TestHistoryMerge(t *testing.T) {
 		t.Errorf("merged Latest() = %s, want %s", got, want)
 	}
 
-	// The replaced day is the new delivery as a whole: GBP is gone from it.
-	replaced := tableOn(t, merged, "2025-06-03")
-	if got, want := replaced.Source, "ecb"; got != want {
-		t.Errorf("replaced day Source = %s, want %s", got, want)
+	// A held day is never replaced: what was served for it stays served.
+	held := tableOn(t, merged, "2025-06-03")
+	if got, want := held.Source, "snapshot"; got != want {
+		t.Errorf("held day Source = %s, want %s", got, want)
 	}
-	if got, want := rateString(t, replaced, "USD"), "1.138"; got != want {
-		t.Errorf("replaced day Rate(USD) = %s, want %s", got, want)
+	if got, want := rateString(t, held, "USD"), "1.1376"; got != want {
+		t.Errorf("held day Rate(USD) = %s, want %s", got, want)
 	}
-	if _, err := replaced.Rate("GBP"); !errors.Is(err, currency.ErrNoRate) {
-		t.Errorf("replaced day Rate(GBP) error = %v, want %v", err, currency.ErrNoRate)
+	if got, want := rateString(t, held, "GBP"), "0.842"; got != want {
+		t.Errorf("held day Rate(GBP) = %s, want %s", got, want)
 	}
 	if got, want := rateString(t, tableOn(t, merged, "2025-06-02"), "GBP"), "0.844"; got != want {
 		t.Errorf("kept day Rate(GBP) = %s, want %s", got, want)
 	}
 	if got, want := rateString(t, tableOn(t, merged, "2025-06-04"), "JPY"), "164.07"; got != want {
 		t.Errorf("new day Rate(JPY) = %s, want %s", got, want)
+	}
+	if got, want := tableOn(t, merged, "2025-06-05").Source, "ecb"; got != want {
+		t.Errorf("new day Source = %s, want %s", got, want)
 	}
 
 	// The original and the tables taken from it are untouched.
@@ -237,6 +240,93 @@ func TestHistoryMerge(t *testing.T) {
 	}
 	if _, _, ok := original.Span("JPY"); ok {
 		t.Error("original Span(JPY) = true after Merge")
+	}
+}
+
+// tableText renders every rate of a table with its date and source, so two
+// tables compare as what a client would be served from them.
+func tableText(t *testing.T, tbl currency.Table) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString(tbl.Date.String() + " " + tbl.Source)
+	for _, code := range tbl.Codes() {
+		b.WriteString(" " + string(code) + "=" + rateString(t, tbl, code))
+	}
+	return b.String()
+}
+
+// Issue 10: a past publication already served must not change its Source
+// label or its rates when the ECB delivers the same date again, or a "final"
+// cached answer changes body and ETag.
+func TestMergeKeepsHeldSnapshotDay(t *testing.T) {
+	h := newHistory(t,
+		day(t, "2025-05-08", "snapshot", map[currency.Code]string{"USD": "1.1297", "JPY": "163.45"}),
+		day(t, "2025-05-09", "snapshot", map[currency.Code]string{"USD": "1.1252", "JPY": "163.36"}),
+	)
+	want := tableText(t, tableOn(t, h, "2025-05-09"))
+	merged, _ := h.Merge([]currency.Day{
+		day(t, "2025-05-09", "ecb", map[currency.Code]string{"USD": "1.1253", "GBP": "0.8477"}),
+	})
+	if got := tableText(t, tableOn(t, merged, "2025-05-09")); got != want {
+		t.Errorf("held day after merging an ecb delivery = %q, want %q", got, want)
+	}
+	if got, want := merged.Len(), 2; got != want {
+		t.Errorf("Len() = %d, want %d", got, want)
+	}
+	if _, _, ok := merged.Span("GBP"); ok {
+		t.Error("Span(GBP) = true: a rate of the refused delivery got in")
+	}
+}
+
+// Issue 10: Frankfurter rounds the ECB's rates into magnitude bands (IDR
+// 18606.59 -> 18607, INR 96.0755 -> 96.08); merging its copy of a held day
+// must keep the exact values.
+func TestMergeKeepsExactOverFrankfurterRounding(t *testing.T) {
+	h := newHistory(t,
+		day(t, "2025-05-09", "snapshot", map[currency.Code]string{"IDR": "18606.59", "INR": "96.0755", "USD": "1.1252"}),
+	)
+	merged, _ := h.Merge([]currency.Day{
+		day(t, "2025-05-09", "frankfurter", map[currency.Code]string{"IDR": "18607", "INR": "96.08", "USD": "1.1252"}),
+	})
+	tbl := tableOn(t, merged, "2025-05-09")
+	for code, want := range map[currency.Code]string{"IDR": "18606.59", "INR": "96.0755", "USD": "1.1252"} {
+		if got := rateString(t, tbl, code); got != want {
+			t.Errorf("Rate(%s) after merging Frankfurter's copy = %s, want %s", code, got, want)
+		}
+	}
+	if got, want := tbl.Source, "snapshot"; got != want {
+		t.Errorf("Source after merging Frankfurter's copy = %s, want %s", got, want)
+	}
+}
+
+// Issue 10: Frankfurter's days fill dates not held, in a gap or after the
+// newest.
+func TestMergeAddsFrankfurterDayNotHeld(t *testing.T) {
+	h := newHistory(t,
+		day(t, "2025-05-07", "snapshot", map[currency.Code]string{"IDR": "18630.5"}),
+		day(t, "2025-05-09", "snapshot", map[currency.Code]string{"IDR": "18606.59"}),
+	)
+	merged, _ := h.Merge([]currency.Day{
+		day(t, "2025-05-12", "frankfurter", map[currency.Code]string{"IDR": "18582"}),
+		day(t, "2025-05-08", "frankfurter", map[currency.Code]string{"IDR": "18642"}),
+	})
+	if got, want := merged.Len(), 4; got != want {
+		t.Fatalf("Len() = %d, want %d", got, want)
+	}
+	tests := []struct{ date, source, idr string }{
+		{"2025-05-07", "snapshot", "18630.5"},
+		{"2025-05-08", "frankfurter", "18642"},
+		{"2025-05-09", "snapshot", "18606.59"},
+		{"2025-05-12", "frankfurter", "18582"},
+	}
+	for _, tt := range tests {
+		tbl := tableOn(t, merged, tt.date)
+		if got, want := tbl.Date.String()+" "+tbl.Source+" "+rateString(t, tbl, "IDR"), tt.date+" "+tt.source+" "+tt.idr; got != want {
+			t.Errorf("On(%s) = %s, want %s", tt.date, got, want)
+		}
+	}
+	if first, last, _ := merged.Span("IDR"); first.String() != "2025-05-07" || last.String() != "2025-05-12" {
+		t.Errorf("Span(IDR) = %s..%s, want 2025-05-07..2025-05-12", first, last)
 	}
 }
 
