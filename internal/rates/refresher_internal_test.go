@@ -121,3 +121,51 @@ func TestNextWaitWhenCurrent(t *testing.T) {
 		})
 	}
 }
+
+// TestNextWaitNeverSkipsTodaysPublication is the bug of a task that starts,
+// or comes back from a retry, between 16:00 and the settle time with the
+// previous day's rates: the next refresh must be today's publication, not
+// tomorrow's.
+func TestNextWaitNeverSkipsTodaysPublication(t *testing.T) {
+	const settle = 5 * time.Minute
+	yesterday := "2025-06-03" // a Tuesday; Wednesday 2025-06-04 is due at 16:05 CEST
+	tests := []struct {
+		name         string
+		hour, minute int
+		want         time.Duration
+	}{
+		{"15:59", 15, 59, 6 * time.Minute},
+		{"16:00", 16, 0, 5 * time.Minute},
+		{"16:02", 16, 2, 3 * time.Minute},
+		{"16:04", 16, 4, time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, _ := currency.ParseDate(yesterday)
+			h, _ := currency.NewHistory([]currency.Day{{Date: d, Source: "ecb", Rates: map[currency.Code]currency.Rate{"USD": mustRate(t, "1.1")}}})
+			r := &Refresher{Store: NewStore(h, time.Hour), RetryMin: time.Minute, RetryMax: time.Hour, Settle: settle}
+			now := berlinTime(t, 2025, time.June, 4, tt.hour, tt.minute)
+			if got := r.nextWait(now, 0, 0); got != tt.want {
+				t.Errorf("nextWait(%v) holding %s = %v, want %v (today's publication plus settle)", now, yesterday, got, tt.want)
+			}
+		})
+	}
+}
+
+func mustRate(t *testing.T, s string) currency.Rate {
+	t.Helper()
+	r, err := currency.ParseRate(s)
+	if err != nil {
+		t.Fatalf("ParseRate(%q): %v", s, err)
+	}
+	return r
+}
+
+func berlinTime(t *testing.T, y int, m time.Month, d, hour, minute int) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatalf("load Europe/Berlin: %v", err)
+	}
+	return time.Date(y, m, d, hour, minute, 0, 0, loc)
+}

@@ -352,3 +352,31 @@ var validUnits = map[string]bool{
 	"Terabytes/Second": true, "Bits/Second": true, "Kilobits/Second": true, "Megabits/Second": true,
 	"Gigabits/Second": true, "Terabits/Second": true, "Count/Second": true, "None": true,
 }
+
+// TestCORSAnyOriginWithoutOrigin is the bug of a response cached without
+// Access-Control-Allow-Origin: with "*", a request that sends no Origin
+// (curl, or a same-origin page) must still get the header, or a browser
+// that cached that response cannot reuse it for a cross-origin read.
+func TestCORSAnyOriginWithoutOrigin(t *testing.T) {
+	h, _ := newHandler(t, func(cfg *server.Config) { cfg.CORSOrigins = []string{"*"} })
+	rec := get(t, h, "/health")
+	if got, want := rec.Header().Get("Access-Control-Allow-Origin"), "*"; got != want {
+		t.Errorf("Access-Control-Allow-Origin without Origin = %q, want %q", got, want)
+	}
+}
+
+// TestUncleanPathIsNotHTML is the bug of GET //convert answered by the
+// mux's own 307 redirect in text/html: every response is JSON or
+// problem+json, so an unclean path is cleaned before routing.
+func TestUncleanPathIsNotHTML(t *testing.T) {
+	h, _ := newHandler(t)
+	for _, target := range []string{"//convert?from=EUR&to=USD", "/docs/../convert?from=EUR&to=USD", "/./health", "/health/"} {
+		t.Run(target, func(t *testing.T) {
+			rec := get(t, h, target)
+			ct := rec.Header().Get("Content-Type")
+			if ct != "application/json; charset=utf-8" && ct != "application/problem+json" {
+				t.Errorf("GET %s: status %d, Content-Type %q, want JSON or problem+json; body %q", target, rec.Code, ct, rec.Body)
+			}
+		})
+	}
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"net"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestSecondSignalDuringDrainExitsAtOnce is the bug of a second SIGTERM
+// swallowed while the server drains: an operator (or ECS after its
+// stopTimeout, or a Ctrl-C pressed twice) who signals again means "now".
+// A connection holding half a request keeps the drain going for the
+// server's read-header bound (5 s); the second signal must end the process
+// well before that.
+func TestSecondSignalDuringDrainExitsAtOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := buildBinary(t)
+	log := &childLog{ids: map[string]int{}, addr: make(chan string, 1)}
+	var stderr bytes.Buffer
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"GORACE=atexit_sleep_ms=0", "RATES_PROVIDER=offline", "PORT=0", "SHUTDOWN_TIMEOUT=60s"}
+	cmd.Stdout, cmd.Stderr = log, &stderr
+	cmd.WaitDelay = time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	var addr string
+	select {
+	case addr = <-log.addr:
+	case err := <-exited:
+		t.Fatalf("exited before listening: %v\n%s", err, stderr.String())
+	case <-time.After(warmupBound):
+		t.Fatalf("no listening line within %s\n%s", warmupBound, stderr.String())
+	}
+	_, port, _ := net.SplitHostPort(addr)
+	conn, err := net.Dial("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// Half a request: the server has started reading it, so the drain
+	// waits for it.
+	if _, err := conn.Write([]byte("GET /health HTTP/1.1\r\nHost: test\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitForLine(t, log, `"msg":"shutting down"`, exited)
+	second := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	const bound = time.Second
+	select {
+	case err := <-exited:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			t.Fatalf("exit after the second SIGTERM: %v, want a failure status (the drain was cut short)", err)
+		}
+		t.Logf("exited %s after the second SIGTERM: %v", time.Since(second).Round(time.Millisecond), err)
+	case <-time.After(bound):
+		t.Fatalf("still running %s after the second SIGTERM\n%s", bound, stderr.String())
+	}
+}
+
+// waitForLine waits until the child has logged a line containing substr.
+func waitForLine(t *testing.T, log *childLog, substr string, exited <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		lines, _ := log.snapshot()
+		for _, line := range lines {
+			if strings.Contains(line, substr) {
+				return
+			}
+		}
+		select {
+		case err := <-exited:
+			t.Fatalf("exited before logging %s: %v", substr, err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("no log line with %s within 5 s", substr)
+}
