@@ -1,10 +1,12 @@
 package currency
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Day is the set of euro reference rates published on one date, as a source
@@ -25,9 +27,40 @@ type History struct {
 	sources []string // the Source of each date
 	rates   []Rate   // len(dates) rows of len(catalog) rates, in catalog order
 	spans   []span   // first and last publication of each catalog currency
+	// frontier is shared by the histories whose slices share backing
+	// arrays: the one that ends where the arrays' used part ends may append
+	// into their spare capacity, which no other history can see.
+	frontier *frontier
 }
 
 type span struct{ first, last Date }
+
+// frontier counts the rows of a set of backing arrays that some history
+// uses.
+type frontier struct {
+	mu   sync.Mutex
+	used int
+}
+
+// claim reserves n rows after the first from, and reports false when
+// another history already uses rows past from.
+func (f *frontier) claim(from, n int) bool {
+	if f == nil {
+		return false
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.used != from {
+		return false
+	}
+	f.used = from + n
+	return true
+}
+
+// headroomRows is the spare capacity a history is given when Merge has to
+// copy it: about a year of publications, so the daily merges of the next
+// year append in place instead of copying the whole history each time.
+const headroomRows = 256
 
 // NewHistory builds a history from days in any order. Codes the service does
 // not support are left out and returned, so the caller can log them.
@@ -35,65 +68,180 @@ func NewHistory(days []Day) (*History, []Code) {
 	return (&History{}).Merge(days)
 }
 
-// Merge returns a history with days added; a day already held is replaced,
-// since the newest delivery of a publication wins.
+// Merge returns a history with the publications of days added, and the codes
+// in days the service does not support. A publication already held is never
+// replaced, whoever delivers the date again and whatever it says: a table
+// served once is served the same (rates and Source) for as long as the
+// process runs, so a final answer cached by a client never changes. Merge
+// therefore only fills dates not held; when days holds one date twice, the
+// first wins. A day without a single supported rate is not a publication and
+// is left out.
+//
+// Adding days newer than every one held, the refresher's daily case, costs
+// the new rows only, not a copy of the history.
 func (h *History) Merge(days []Day) (*History, []Code) {
-	type entry struct {
-		source string
-		rates  []Rate
+	ignored := unsupportedCodes(days)
+	add := h.newRows(days)
+	if len(add.dates) == 0 {
+		return h, ignored
 	}
-	byDate := make(map[Date]entry, len(h.dates)+len(days))
-	for i, d := range h.dates {
-		byDate[d] = entry{h.sources[i], h.row(i)}
+	var out *History
+	if add.dates[0] > h.Latest() {
+		out = h.appendRows(add)
+	} else {
+		out = h.insertRows(add)
 	}
-	var ignored []Code
-	for _, day := range days {
-		row := make([]Rate, len(catalog))
-		supported := 0
-		for code, r := range day.Rates {
-			i, ok := index[code]
-			switch {
-			case code == EUR: // the base: one euro is one euro
-			case !ok:
-				if !slices.Contains(ignored, code) {
-					ignored = append(ignored, code)
-				}
-			case !r.IsZero():
-				row[i] = r
-				supported++
-			}
-		}
-		// A day with no usable rate would become "the newest publication"
-		// and fail every conversion on it; it is not a publication.
-		if supported > 0 {
-			byDate[day.Date] = entry{day.Source, row}
-		}
+	out.spans = slices.Clone(h.spans)
+	if out.spans == nil {
+		out.spans = make([]span, len(catalog))
 	}
-	out := &History{dates: make([]Date, 0, len(byDate))}
-	for d := range byDate {
-		out.dates = append(out.dates, d)
+	for i, d := range add.dates {
+		widenSpans(out.spans, d, add.row(i))
 	}
-	slices.Sort(out.dates)
-	out.sources = make([]string, 0, len(out.dates))
-	out.rates = make([]Rate, 0, len(out.dates)*len(catalog))
-	for _, d := range out.dates {
-		out.sources = append(out.sources, byDate[d].source)
-		out.rates = append(out.rates, byDate[d].rates...)
-	}
-	out.spans = make([]span, len(catalog))
-	for i := range out.dates {
-		for c, r := range out.row(i) {
-			if r.IsZero() {
-				continue
-			}
-			if out.spans[c].first == 0 {
-				out.spans[c].first = out.dates[i]
-			}
-			out.spans[c].last = out.dates[i]
-		}
-	}
-	slices.Sort(ignored)
 	return out, ignored
+}
+
+// rows is a run of publications in History's layout, not yet a History.
+type rows struct {
+	dates   []Date
+	sources []string
+	rates   []Rate
+}
+
+func (r *rows) row(i int) []Rate {
+	n := len(catalog)
+	return r.rates[i*n : (i+1)*n : (i+1)*n]
+}
+
+// newRows returns the publications of days whose dates h does not hold,
+// oldest first, each date once (the first delivery of it).
+func (h *History) newRows(days []Day) rows {
+	var pick []int // indexes into days
+	for i, d := range days {
+		if !h.holds(d.Date) && hasSupportedRate(d.Rates) {
+			pick = append(pick, i)
+		}
+	}
+	// Stable, so the first delivery of a date comes first and wins.
+	slices.SortStableFunc(pick, func(a, b int) int { return cmp.Compare(days[a].Date, days[b].Date) })
+	pick = slices.CompactFunc(pick, func(a, b int) bool { return days[a].Date == days[b].Date })
+	out := rows{
+		dates:   make([]Date, len(pick)),
+		sources: make([]string, len(pick)),
+		rates:   make([]Rate, len(pick)*len(catalog)),
+	}
+	for j, i := range pick {
+		out.dates[j], out.sources[j] = days[i].Date, days[i].Source
+		row := out.row(j)
+		for code, r := range days[i].Rates {
+			if c, ok := index[code]; ok && code != EUR {
+				row[c] = r
+			}
+		}
+	}
+	return out
+}
+
+// holds reports whether h has a publication on d.
+func (h *History) holds(d Date) bool {
+	_, found := slices.BinarySearch(h.dates, d)
+	return found
+}
+
+// hasSupportedRate reports whether rates has a rate the service can use: a
+// day without one would become "the newest publication" and fail every
+// conversion on it.
+func hasSupportedRate(rates map[Code]Rate) bool {
+	for code, r := range rates {
+		if _, ok := index[code]; ok && code != EUR && !r.IsZero() {
+			return true
+		}
+	}
+	return false
+}
+
+// unsupportedCodes returns the codes in days the service does not support,
+// sorted, each once; the euro is the base, not an unsupported code.
+func unsupportedCodes(days []Day) []Code {
+	var out []Code
+	for _, d := range days {
+		for code := range d.Rates {
+			if _, ok := index[code]; !ok && code != EUR && !slices.Contains(out, code) {
+				out = append(out, code)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// appendRows returns h followed by add, whose dates are all after h's. When
+// h ends at its arrays' frontier and they have room, the rows are written
+// into their spare capacity, beyond every existing history's length, so no
+// reader of h or of any other history sees a change.
+func (h *History) appendRows(add rows) *History {
+	n, k, w := len(h.dates), len(add.dates), len(catalog)
+	if cap(h.dates)-n >= k && cap(h.sources)-n >= k && cap(h.rates)-n*w >= k*w && h.frontier.claim(n, k) {
+		return &History{
+			dates:    append(h.dates, add.dates...),
+			sources:  append(h.sources, add.sources...),
+			rates:    append(h.rates, add.rates...),
+			frontier: h.frontier,
+		}
+	}
+	out := h.grown(n + k)
+	out.dates = append(append(out.dates, h.dates...), add.dates...)
+	out.sources = append(append(out.sources, h.sources...), add.sources...)
+	out.rates = append(append(out.rates, h.rates...), add.rates...)
+	return out
+}
+
+// insertRows returns h with add, whose dates h does not hold, merged in
+// date order: a gap is filled, so the history is copied.
+func (h *History) insertRows(add rows) *History {
+	out := h.grown(len(h.dates) + len(add.dates))
+	i, j := 0, 0
+	for i < len(h.dates) || j < len(add.dates) {
+		if j == len(add.dates) || (i < len(h.dates) && h.dates[i] < add.dates[j]) {
+			out.dates = append(out.dates, h.dates[i])
+			out.sources = append(out.sources, h.sources[i])
+			out.rates = append(out.rates, h.row(i)...)
+			i++
+			continue
+		}
+		out.dates = append(out.dates, add.dates[j])
+		out.sources = append(out.sources, add.sources[j])
+		out.rates = append(out.rates, add.row(j)...)
+		j++
+	}
+	return out
+}
+
+// grown returns an empty history with its own arrays, room for n rows and
+// headroomRows more, and a frontier at the n rows it will hold.
+func (h *History) grown(n int) *History {
+	c := n + headroomRows
+	return &History{
+		dates:    make([]Date, 0, c),
+		sources:  make([]string, 0, c),
+		rates:    make([]Rate, 0, c*len(catalog)),
+		frontier: &frontier{used: n},
+	}
+}
+
+// widenSpans extends the span of every currency with a rate in row to d.
+func widenSpans(spans []span, d Date, row []Rate) {
+	for c, r := range row {
+		if r.IsZero() {
+			continue
+		}
+		if spans[c].first == 0 || d < spans[c].first {
+			spans[c].first = d
+		}
+		if d > spans[c].last {
+			spans[c].last = d
+		}
+	}
 }
 
 func (h *History) row(i int) []Rate {
@@ -137,7 +285,7 @@ func (h *History) Span(code Code) (first, last Date, ok bool) {
 		return h.Oldest(), h.Latest(), len(h.dates) > 0
 	}
 	i, ok := index[code]
-	if !ok || h.spans[i].first == 0 {
+	if !ok || len(h.spans) == 0 || h.spans[i].first == 0 {
 		return 0, 0, false
 	}
 	return h.spans[i].first, h.spans[i].last, true
@@ -154,7 +302,7 @@ type Table struct {
 // Rate returns the units of code per euro; the euro's own rate is 1.
 func (t Table) Rate(code Code) (Rate, error) {
 	if code == EUR {
-		return Rate{coef: 1}, nil
+		return rateOne, nil
 	}
 	if i, ok := index[code]; ok && !t.rates[i].IsZero() {
 		return t.rates[i], nil

@@ -3,7 +3,9 @@ package currency_test
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/currency-convertor-ecs/currency-api/internal/currency"
@@ -467,4 +469,85 @@ func TestTableCodes(t *testing.T) {
 			t.Errorf("On(%s).Codes() = %v, want %v", tt.date, got, tt.want)
 		}
 	}
+}
+
+// Two deliveries of one new date in one merge: the first is kept, as if
+// they had come in two merges.
+func TestMergeFirstDeliveryWins(t *testing.T) {
+	h := newHistory(t, day(t, "2025-05-08", "snapshot", map[currency.Code]string{"USD": "1.1297"}))
+	merged, _ := h.Merge([]currency.Day{
+		day(t, "2025-05-09", "ecb", map[currency.Code]string{"USD": "1.1252"}),
+		day(t, "2025-05-09", "frankfurter", map[currency.Code]string{"USD": "1.13"}),
+	})
+	if got, want := tableText(t, tableOn(t, merged, "2025-05-09")), "2025-05-09 ecb EUR=1 USD=1.1252"; got != want {
+		t.Errorf("On(2025-05-09) = %q, want %q", got, want)
+	}
+}
+
+// Merges append into spare capacity when they can; a second merge from the
+// same history, or a merge from an older one, must not see or overwrite
+// the rows another merge appended.
+func TestMergeBranches(t *testing.T) {
+	base := newHistory(t, day(t, "2025-05-07", "snapshot", map[currency.Code]string{"USD": "1.1"}))
+	// grow base once so it has spare capacity and a frontier
+	base, _ = base.Merge([]currency.Day{day(t, "2025-05-08", "ecb", map[currency.Code]string{"USD": "1.2"})})
+	a, _ := base.Merge([]currency.Day{day(t, "2025-05-09", "ecb", map[currency.Code]string{"USD": "1.3"})})
+	b, _ := base.Merge([]currency.Day{day(t, "2025-05-09", "frankfurter", map[currency.Code]string{"USD": "1.4", "JPY": "160"})})
+	a2, _ := a.Merge([]currency.Day{day(t, "2025-05-12", "ecb", map[currency.Code]string{"USD": "1.5"})})
+	gap, _ := a2.Merge([]currency.Day{day(t, "2025-05-06", "ecb", map[currency.Code]string{"USD": "1.0"})})
+
+	tests := []struct {
+		name string
+		h    *currency.History
+		want []string
+	}{
+		{"base", base, []string{"2025-05-07 snapshot EUR=1 USD=1.1", "2025-05-08 ecb EUR=1 USD=1.2"}},
+		{"a", a, []string{"2025-05-07 snapshot EUR=1 USD=1.1", "2025-05-08 ecb EUR=1 USD=1.2", "2025-05-09 ecb EUR=1 USD=1.3"}},
+		{"b", b, []string{"2025-05-07 snapshot EUR=1 USD=1.1", "2025-05-08 ecb EUR=1 USD=1.2", "2025-05-09 frankfurter EUR=1 JPY=160 USD=1.4"}},
+		{"a2", a2, []string{"2025-05-07 snapshot EUR=1 USD=1.1", "2025-05-08 ecb EUR=1 USD=1.2", "2025-05-09 ecb EUR=1 USD=1.3", "2025-05-12 ecb EUR=1 USD=1.5"}},
+		{"gap", gap, []string{"2025-05-06 ecb EUR=1 USD=1", "2025-05-07 snapshot EUR=1 USD=1.1", "2025-05-08 ecb EUR=1 USD=1.2", "2025-05-09 ecb EUR=1 USD=1.3", "2025-05-12 ecb EUR=1 USD=1.5"}},
+	}
+	for _, tt := range tests {
+		if got := historyText(t, tt.h); !slices.Equal(got, tt.want) {
+			t.Errorf("%s = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if _, _, ok := a2.Span("JPY"); ok {
+		t.Error("a2.Span(JPY) = true: b's row leaked into a's line")
+	}
+}
+
+// Concurrent merges from one history each get their own result (run with
+// -race: the in-place append must not race with readers or other merges).
+func TestMergeConcurrent(t *testing.T) {
+	base := newHistory(t, day(t, "2025-05-07", "snapshot", map[currency.Code]string{"USD": "1.1"}))
+	base, _ = base.Merge([]currency.Day{day(t, "2025-05-08", "ecb", map[currency.Code]string{"USD": "1.2"})})
+	const n = 8
+	results := make([]*currency.History, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			rate, _ := currency.ParseRate(strconv.Itoa(i + 1))
+			results[i], _ = base.Merge([]currency.Day{{Date: mustDate(t, "2025-05-09"), Source: "ecb", Rates: map[currency.Code]currency.Rate{"USD": rate}}})
+			historyText(t, base)
+		})
+	}
+	wg.Wait()
+	for i, h := range results {
+		if got, want := rateString(t, tableOn(t, h, "2025-05-09"), "USD"), strconv.Itoa(i+1); got != want {
+			t.Errorf("merge %d: Rate(USD) on 2025-05-09 = %s, want %s", i, got, want)
+		}
+	}
+}
+
+// historyText renders every publication of h with tableText.
+func historyText(t *testing.T, h *currency.History) []string {
+	t.Helper()
+	var out []string
+	for d := h.Oldest(); d != 0 && d <= h.Latest(); d++ {
+		if tbl, ok := h.On(d); ok && tbl.Date == d {
+			out = append(out, tableText(t, tbl))
+		}
+	}
+	return out
 }

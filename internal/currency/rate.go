@@ -15,6 +15,9 @@ type Rate struct {
 	exp  int32
 }
 
+// rateOne is the euro's rate in euros.
+var rateOne = Rate{coef: 1}
+
 // ErrMalformedRate means an upstream rate is not a positive finite decimal.
 var ErrMalformedRate = errors.New("not a positive decimal rate")
 
