@@ -32,6 +32,15 @@ func TestParseRate(t *testing.T) {
 		{"1959200", "1959200"}, // old Turkish lira: the largest ECB rate ever
 		{"9223372036854775807", "9223372036854775807"},
 		{"0.000000000000000001", "0.000000000000000001"},
+		// apd's syntax, which ParseRate keeps: a leading +, a bare point
+		// on either side, an exponent.
+		{"+1.5", "1.5"},
+		{".5", "0.5"},
+		{"5.", "5"},
+		{"1E2", "100"},
+		{"1.5e-3", "0.0015"},
+		{"15e-1", "1.5"},
+		{"1e18", "1000000000000000000"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -63,6 +72,9 @@ func TestParseRateInvalid(t *testing.T) {
 		"1.1234567890123456789", // 20 significant digits
 		"0.0000000000000000001", // 19 decimal places
 		"1e-400",
+		"1e-19", // 19 decimal places
+		".", "e5", "1e", "1e+", "1e1.5", "1..2", "--1", "+-1", "++1", "1_000",
+		"١", // an Arabic-Indic digit one
 	} {
 		r, err := currency.ParseRate(in)
 		if !errors.Is(err, currency.ErrMalformedRate) {
