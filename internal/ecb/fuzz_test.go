@@ -22,6 +22,7 @@ func FuzzParseCSV(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		days, err := ecb.ParseCSV(bytes.NewReader(data))
 		checkResult(t, days, err)
+		checkLoadCSV(t, data)
 	})
 }
 
