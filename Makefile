@@ -57,7 +57,8 @@ infra: ## Every offline infrastructure check: fmt, validate, tofu test, trivy, p
 	scripts/check-infra.sh
 
 .PHONY: bench
-bench: ## Go benchmarks of the convert path; loopback load of /convert, /rates, /health vs a minimal handler; RSS and start time of the release binary
+bench: ## Go benchmarks of the convert path; wrk load of the service vs a minimal handler (ratio), allocations, RSS and start time of the release binary
+	@command -v wrk >/dev/null || scripts/install-tools.sh wrk  # Debian's package: needs root, else says what to run
 	go test -run='^$$' -bench=. -benchmem -count=1 ./internal/currency/ ./internal/server/
 	go run ./cmd/loadbench
 
