@@ -1,7 +1,9 @@
 // Package ecb reads the European Central Bank's euro foreign exchange
-// reference rates: the XML feeds the ECB publishes every TARGET business day
-// around 16:00 CET, and an embedded snapshot of the full history in the
-// ECB's CSV format.
+// reference rates, which the ECB publishes every TARGET business day around
+// 16:00 CET: the XML feeds of the newest publication and of the last 90
+// days, for small gaps; the full history as a zip holding one CSV file
+// (eurofxref-hist.zip with eurofxref-hist.csv), for large ones; and an
+// embedded snapshot of that CSV, so the service answers without the network.
 //
 // Source: © European Central Bank, https://www.ecb.europa.eu/stats/eurofxref/.
 // The ECB allows free reuse of these statistics provided the source is
@@ -9,6 +11,7 @@
 package ecb
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"errors"
@@ -28,16 +31,21 @@ const DefaultURL = "https://www.ecb.europa.eu/stats/eurofxref/"
 const (
 	DailyFeed   = "eurofxref-daily.xml"    // the newest publication
 	RecentFeed  = "eurofxref-hist-90d.xml" // the last 90 calendar days
-	HistoryFeed = "eurofxref-hist.xml"     // every publication since 1999
+	HistoryFeed = "eurofxref-hist.zip"     // every publication since 1999: a zip of HistoryFile
+	HistoryFile = "eurofxref-hist.csv"     // the one file in HistoryFeed, in the CSV form ParseCSV reads
 )
 
 // Caps on the size of each feed's body, after any gzip transfer encoding is
-// undone. The real feeds are about 2 KiB, 100 KiB and 8 MiB; a body beyond
-// its cap is refused with ErrTooLarge as soon as one byte more is read.
+// undone, and on HistoryFile once unzipped. The real feeds are about 2 KiB,
+// 100 KiB and 0.6 MiB, and HistoryFile 1.8 MiB, growing ~70 KiB a year; a
+// body or file beyond its cap is refused with ErrTooLarge as soon as one
+// byte more is read, so a zip bomb costs at most HistoryFileMaxBytes of
+// inflating.
 const (
-	DailyMaxBytes   = 1 << 20  // 1 MiB
-	RecentMaxBytes  = 4 << 20  // 4 MiB
-	HistoryMaxBytes = 16 << 20 // 16 MiB: about twice today's feed, which grows ~0.3 MiB a year
+	DailyMaxBytes       = 1 << 20  // 1 MiB
+	RecentMaxBytes      = 4 << 20  // 4 MiB
+	HistoryMaxBytes     = 8 << 20  // 8 MiB of zip
+	HistoryFileMaxBytes = 32 << 20 // 32 MiB of CSV
 )
 
 // RecentReach is how many days back from today the 90-day feed is trusted
@@ -59,7 +67,7 @@ const sourceName = "ecb"
 // snippetBytes bounds how much of an error response goes into the error.
 const snippetBytes = 200
 
-// Client fetches reference rates from the ECB's XML feeds.
+// Client fetches reference rates from the ECB's feeds.
 type Client struct {
 	baseURL string
 	hc      *http.Client
@@ -92,23 +100,23 @@ func (c *Client) Name() string { return sourceName }
 //     publication day after after, so nothing can be missing before it;
 //   - else the 90-day feed, when after is at most RecentReach days before
 //     today (UTC) and the feed does reach back to that first publication day;
-//   - else the full history.
+//   - else the full history, HistoryFeed.
 //
 // It returns the whole feed it chose, oldest first, so the result may hold
 // days on or before after too; merging them again changes nothing.
 func (c *Client) Fetch(ctx context.Context, after currency.Date) ([]currency.Day, error) {
 	next := max(nextPublication(after), currency.FirstDate)
-	daily, err := c.get(ctx, DailyFeed, DailyMaxBytes)
+	daily, err := c.get(ctx, DailyFeed, DailyMaxBytes, xmlAccept, Parse)
 	if err != nil || daily[len(daily)-1].Date <= next {
 		return daily, err
 	}
 	if after >= currency.DateOf(c.now().UTC()).AddDays(-RecentReach) {
-		recent, err := c.get(ctx, RecentFeed, RecentMaxBytes)
+		recent, err := c.get(ctx, RecentFeed, RecentMaxBytes, xmlAccept, Parse)
 		if err != nil || recent[0].Date <= next {
 			return recent, err
 		}
 	}
-	history, err := c.get(ctx, HistoryFeed, HistoryMaxBytes)
+	history, err := c.get(ctx, HistoryFeed, HistoryMaxBytes, "application/zip", parseHistoryZip)
 	if err == nil && history[0].Date > next {
 		return nil, fmt.Errorf("%w: %s starts on %s, after %s", ErrFormat, HistoryFeed, history[0].Date, next)
 	}
@@ -124,14 +132,18 @@ func nextPublication(d currency.Date) currency.Date {
 	return d
 }
 
-// get fetches and parses one feed, reading at most limit bytes of it.
-func (c *Client) get(ctx context.Context, feed string, limit int64) ([]currency.Day, error) {
+// xmlAccept is the Accept header of the XML feeds.
+const xmlAccept = "application/xml, text/xml"
+
+// get fetches one feed and parses it with parse, reading at most limit
+// bytes of it.
+func (c *Client) get(ctx context.Context, feed string, limit int64, accept string, parse func(io.Reader) ([]currency.Day, error)) ([]currency.Day, error) {
 	url := c.baseURL + feed
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", "application/xml, text/xml")
+	req.Header.Set("Accept", accept)
 	resp, err := c.hc.Do(req)
 	if err != nil {
 		return nil, err
@@ -144,12 +156,60 @@ func (c *Client) get(ctx context.Context, feed string, limit int64) ([]currency.
 	// The parser streams, so memory follows the rates parsed, not the body:
 	// a hostile upstream costs at most limit bytes of reading, never of heap.
 	capped := &cappedReader{r: resp.Body, left: limit}
-	days, err := Parse(capped)
+	days, err := parse(capped)
 	if capped.exceeded {
 		return nil, fmt.Errorf("GET %s: %w: over %d bytes", url, ErrTooLarge, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", url, err)
+	}
+	return days, nil
+}
+
+// parseHistoryZip reads HistoryFeed: a zip archive holding exactly one file,
+// HistoryFile. A zip must be read from its end, so the (capped) body is
+// read whole first; the file is then inflated through a cap of its own,
+// whatever size the archive claims for it.
+func parseHistoryZip(r io.Reader) ([]currency.Day, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s is not a zip archive: %w", ErrFormat, HistoryFeed, err)
+	}
+	if len(zr.File) != 1 || zr.File[0].Name != HistoryFile {
+		names := make([]string, len(zr.File))
+		for i, f := range zr.File {
+			names[i] = f.Name
+		}
+		return nil, fmt.Errorf("%w: %s holds %q, want only %s", ErrFormat, HistoryFeed, names, HistoryFile)
+	}
+	f := zr.File[0]
+	if f.UncompressedSize64 > HistoryFileMaxBytes {
+		return nil, fmt.Errorf("%w: %s in %s is %d bytes unzipped, over %d", ErrTooLarge, HistoryFile, HistoryFeed, f.UncompressedSize64, HistoryFileMaxBytes)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s in %s: %w", ErrFormat, HistoryFile, HistoryFeed, err)
+	}
+	defer rc.Close()
+	capped := &cappedReader{r: rc, left: HistoryFileMaxBytes}
+	days, err := parseCSV(capped, sourceName)
+	if capped.exceeded {
+		return nil, fmt.Errorf("%w: %s in %s is over %d bytes unzipped", ErrTooLarge, HistoryFile, HistoryFeed, HistoryFileMaxBytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s in %s: %w", HistoryFile, HistoryFeed, err)
+	}
+	// The CSV reader stops at the last row; reading on to the end makes
+	// archive/zip check the file's CRC-32 and size.
+	if _, err := io.Copy(io.Discard, capped); err != nil {
+		if capped.exceeded {
+			return nil, fmt.Errorf("%w: %s in %s is over %d bytes unzipped", ErrTooLarge, HistoryFile, HistoryFeed, HistoryFileMaxBytes)
+		}
+		return nil, fmt.Errorf("%w: %s in %s: %w", ErrFormat, HistoryFile, HistoryFeed, err)
 	}
 	return days, nil
 }

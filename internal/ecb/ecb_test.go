@@ -1,9 +1,12 @@
 package ecb_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -121,7 +124,8 @@ func TestFetchDaily(t *testing.T) {
 }
 
 func TestParseFeeds(t *testing.T) {
-	for _, feed := range []string{ecb.DailyFeed, ecb.RecentFeed, ecb.HistoryFeed} {
+	// The ECB still publishes the full history as XML too; Parse reads it.
+	for _, feed := range []string{ecb.DailyFeed, ecb.RecentFeed, "eurofxref-hist.xml"} {
 		t.Run(feed, func(t *testing.T) {
 			body := readTestdata(t, feed)
 			days, err := ecb.Parse(bytes.NewReader(body))
@@ -336,7 +340,7 @@ func TestFetchFeedSelection(t *testing.T) {
 }
 
 func TestFetchHistoryTooShort(t *testing.T) {
-	srv := &feedServer{files: map[string]string{ecb.HistoryFeed: ecb.RecentFeed}}
+	srv := &feedServer{files: map[string]string{ecb.HistoryFeed: "eurofxref-hist-short.zip"}}
 	days, err := newClient(t, srv).Fetch(t.Context(), today().AddDays(-730))
 	if !errors.Is(err, ecb.ErrFormat) {
 		t.Fatalf("Fetch() error = %v, want %v", err, ecb.ErrFormat)
@@ -358,6 +362,151 @@ func TestNewBaseURL(t *testing.T) {
 			}
 			if got, want := fs.requested(), []string{"/stats/eurofxref/" + ecb.DailyFeed}; !slices.Equal(got, want) {
 				t.Errorf("requested %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// The full history comes as a zip of one CSV: it must hold the same days as
+// the XML history of the same publications, each with Source "ecb".
+func TestFetchHistoryZip(t *testing.T) {
+	srv := &feedServer{}
+	days, err := newClient(t, srv).Fetch(t.Context(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := srv.requested(), []string{"/" + ecb.DailyFeed, "/" + ecb.HistoryFeed}; !slices.Equal(got, want) {
+		t.Errorf("requested %v, want %v", got, want)
+	}
+	fromXML, err := ecb.Parse(bytes.NewReader(readTestdata(t, "eurofxref-hist.xml")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(days), len(fromXML); got != want {
+		t.Fatalf("got %d days from the zip, want %d as in the XML history", got, want)
+	}
+	for i, d := range days {
+		x := fromXML[i]
+		if d.Date != x.Date || d.Source != "ecb" || len(d.Rates) != len(x.Rates) {
+			t.Errorf("day %d = %s %q with %d rates, want %s ecb with %d", i, d.Date, d.Source, len(d.Rates), x.Date, len(x.Rates))
+			continue
+		}
+		for code, r := range x.Rates {
+			if d.Rates[code] != r {
+				t.Errorf("%s on %s = %s from the zip, %s from the XML", code, d.Date, d.Rates[code], r)
+			}
+		}
+	}
+}
+
+// makeZip returns a zip archive of the named files, in order.
+func makeZip(t *testing.T, files ...[2]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range files {
+		w, err := zw.Create(f[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(w, f[1]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// lyingZip holds HistoryFile as n bytes of zeros whose header claims 100
+// bytes, so only reading through a cap can stop it.
+func lyingZip(t *testing.T, n int) []byte {
+	t.Helper()
+	var raw bytes.Buffer
+	fw, err := flate.NewWriter(&raw, flate.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(make([]byte, n)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: ecb.HistoryFile, Method: zip.Deflate, CompressedSize64: uint64(raw.Len()), UncompressedSize64: 100, CRC32: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(raw.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestFetchHistoryZipErrors(t *testing.T) {
+	csv := string(readTestdata(t, "eurofxref-daily.xml")) // any body that is not a zip
+	good := "Date,USD,\n2025-05-09,1.1252,\n"
+	// A file stored uncompressed with one byte changed: still a zip, with
+	// the wrong CRC-32.
+	var stored bytes.Buffer
+	zw := zip.NewWriter(&stored)
+	w, err := zw.CreateHeader(&zip.FileHeader{Name: ecb.HistoryFile, Method: zip.Store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(w, good)
+	zw.Close()
+	crc := bytes.Replace(stored.Bytes(), []byte("1.1252"), []byte("1.1253"), 1)
+	if bytes.Equal(crc, stored.Bytes()) {
+		t.Fatal("the stored file's rate is not in the archive to change")
+	}
+	tests := []struct {
+		name string
+		body []byte
+		want []error // any of them
+		say  string  // what the message must name
+	}{
+		{"not a zip", []byte(csv), []error{ecb.ErrFormat}, "not a zip"},
+		{"empty zip", makeZip(t), []error{ecb.ErrFormat}, ecb.HistoryFile},
+		{"other name", makeZip(t, [2]string{"rates.csv", good}), []error{ecb.ErrFormat}, "rates.csv"},
+		{"two files", makeZip(t, [2]string{ecb.HistoryFile, good}, [2]string{"readme.txt", "x"}), []error{ecb.ErrFormat}, "readme.txt"},
+		{"in a folder", makeZip(t, [2]string{"data/" + ecb.HistoryFile, good}), []error{ecb.ErrFormat}, "data/"},
+		{"bad CSV", makeZip(t, [2]string{ecb.HistoryFile, "Date,USD,\n2025-05-09,x,\n"}), []error{ecb.ErrFormat}, "line 2"},
+		{"checksum", crc, []error{ecb.ErrFormat}, ecb.HistoryFile},
+		{"declared too large", makeZip(t, [2]string{ecb.HistoryFile, good + strings.Repeat(" ", ecb.HistoryFileMaxBytes)}), []error{ecb.ErrTooLarge}, ecb.HistoryFile},
+		// A header that lies about the size: the cap, or archive/zip's own
+		// size check, stops it long before the 64 MiB are inflated.
+		{"bomb", lyingZip(t, 2*ecb.HistoryFileMaxBytes), []error{ecb.ErrTooLarge, ecb.ErrFormat}, ecb.HistoryFile},
+		{"body over the cap", make([]byte, ecb.HistoryMaxBytes+1), []error{ecb.ErrTooLarge}, ecb.HistoryFeed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			daily := readTestdata(t, ecb.DailyFeed)
+			c := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if strings.HasSuffix(r.URL.Path, "/"+ecb.DailyFeed) {
+					w.Write(daily)
+					return
+				}
+				if got, want := r.Header.Get("Accept"), "application/zip"; got != want {
+					t.Errorf("Accept = %q, want %q", got, want)
+				}
+				w.Write(tt.body)
+			}))
+			days, err := c.Fetch(t.Context(), 0)
+			if !slices.ContainsFunc(tt.want, func(e error) bool { return errors.Is(err, e) }) {
+				t.Fatalf("Fetch() error = %v, want one of %v", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.say) {
+				t.Errorf("Fetch() error = %q, want it to name %q", err, tt.say)
+			}
+			if days != nil {
+				t.Errorf("Fetch() returned %d days with the error, want none", len(days))
 			}
 		})
 	}
