@@ -3,6 +3,15 @@
 // Central Bank's reference rates, which the seed application used as its
 // upstream. The data is the ECB's: free to reuse with the ECB acknowledged
 // as the source.
+//
+// Frankfurter does not pass the ECB's figures on exactly: it rounds each
+// rate into a band by magnitude, so IDR 18606.59 arrives as 18607 and INR
+// 96.0755 as 96.08 (2025-05-09). Its days are therefore second-best, and the
+// history keeps them only where it holds nothing: currency.History.Merge
+// never replaces a publication it holds, so a Frankfurter day fills a gap
+// (a date the embedded snapshot or the ECB did not supply) and never
+// overwrites the exact rates of a day already held; once held, a
+// Frankfurter day is likewise never replaced by a later delivery.
 package frankfurter
 
 import (
