@@ -23,7 +23,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/currency-convertor-ecs/currency-api/internal/currency"
 	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
 	"github.com/currency-convertor-ecs/currency-api/internal/emf"
 	"github.com/currency-convertor-ecs/currency-api/internal/frankfurter"
@@ -48,6 +47,9 @@ const (
 // refreshSettle is how long after the nominal 16:00 CET publication the
 // refresher first asks the upstream.
 const refreshSettle = 5 * time.Minute
+
+// errSecondSignal ends a drain cut short by a second SIGINT or SIGTERM.
+var errSecondSignal = errors.New("stopped by a second signal before in-flight requests finished")
 
 // ratesAgeInterval is how often the rates' age is reported as a metric.
 const ratesAgeInterval = time.Minute
@@ -83,13 +85,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	logger.Info("starting", append([]any{"version", version}, cfg.logAttrs()...)...)
 
-	snapshot, err := ecb.Snapshot()
+	history, snapshot, err := ecb.LoadSnapshot()
 	if err != nil {
 		return fmt.Errorf("load embedded rates: %w", err)
 	}
-	history, _ := currency.NewHistory(snapshot)
-	store := rates.NewStore(history, cfg.StaleAfter)
-	logger.Info("embedded rates loaded", "publications", history.Len(), "oldest", history.Oldest(), "latest", history.Latest())
+	store := rates.NewStore(history, rates.Policy{Settle: refreshSettle, StaleAfter: cfg.StaleAfter})
+	logger.Info("embedded rates loaded", "publications", history.Len(), "oldest", history.Oldest(), "latest", history.Latest(), "sha256", snapshot.SHA256)
 
 	upstream := &http.Client{Timeout: cfg.FetchTimeout}
 	var source rates.Source
@@ -110,9 +111,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		Rates:            store,
 		Version:          version,
 		HostIP:           func() string { return ip },
+		Snapshot:         server.Snapshot{Date: snapshot.Last, SHA256: snapshot.SHA256},
 		CORSOrigins:      cfg.CORSOrigins,
 		MetricsNamespace: cfg.MetricsNamespace,
-		Grace:            cfg.StaleAfter,
 		Now:              time.Now,
 	})
 	listener, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
@@ -137,16 +138,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancelWork()
 	var wg sync.WaitGroup
 	if source != nil {
-		refresher := &rates.Refresher{
-			Source:   source,
-			Store:    store,
+		refresher, err := rates.NewRefresher(source, store, rates.RefresherConfig{
 			Logger:   logger,
 			Timeout:  cfg.FetchTimeout,
 			RetryMin: cfg.RetryMin,
 			RetryMax: cfg.RetryMax,
-			Settle:   refreshSettle,
 			Observe:  fetchMetrics(logger, cfg.MetricsNamespace, source.Name()),
 			Now:      time.Now,
+		})
+		if err != nil {
+			return err
 		}
 		wg.Go(func() { refresher.Run(work) })
 	}
@@ -165,14 +166,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
+	// From here a second signal means "now": it is no longer absorbed by
+	// ctx, and it cuts the drain short.
+	stop()
+	again := make(chan os.Signal, 1)
+	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(again)
 	logger.Info("shutting down", "drain_timeout", cfg.ShutdownTimeout.String())
-	drainCtx, cancelDrain := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
-	defer cancelDrain()
+	cutShort, cancelDrain := context.WithCancelCause(context.WithoutCancel(ctx))
+	drainCtx, cancelTimeout := context.WithTimeout(cutShort, cfg.ShutdownTimeout)
+	defer cancelTimeout()
+	defer cancelDrain(nil)
+	drained := make(chan struct{})
+	go func() { // ends with the drain, or cuts it short
+		select {
+		case sig := <-again:
+			logger.Warn("second signal: stopping without waiting for in-flight requests", "signal", sig.String())
+			cancelDrain(errSecondSignal)
+		case <-drained:
+		}
+	}()
 	shutdownErr := srv.Shutdown(drainCtx)
+	close(drained)
 	cancelWork()
 	wg.Wait()
 	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if cause := context.Cause(cutShort); errors.Is(cause, errSecondSignal) {
+		return cause
 	}
 	if shutdownErr != nil {
 		return fmt.Errorf("drain in-flight requests: %w", shutdownErr)
@@ -212,16 +234,16 @@ func reportRatesAge(ctx context.Context, logger *slog.Logger, namespace string, 
 		case <-ctx.Done():
 			return
 		case now := <-ticker.C:
-			fresh := store.Freshness(now)
+			st := store.Status(now)
 			stale := 0
-			if fresh.Stale {
+			if st.Stale {
 				stale = 1
 			}
 			logger.LogAttrs(ctx, slog.LevelInfo, "rates age",
 				slog.String("service", "currency-api"),
-				slog.Float64("rates_age_seconds", fresh.Age.Seconds()),
+				slog.Float64("rates_age_seconds", st.Age.Seconds()),
 				slog.Int("rates_stale", stale),
-				slog.String("latest", fresh.Latest.String()),
+				slog.String("latest", st.Latest.String()),
 				metrics.Attr(now),
 			)
 		}

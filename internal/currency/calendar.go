@@ -67,6 +67,15 @@ func NextPublication(now time.Time) time.Time {
 	return PublicationTime(d)
 }
 
+// NextPublicationDay returns the first publication day after d.
+func NextPublicationDay(d Date) Date {
+	d++
+	for !IsPublicationDay(d) {
+		d++
+	}
+	return d
+}
+
 // easterSunday computes Western Easter with the anonymous Gregorian
 // algorithm (Meeus/Jones/Butcher).
 func easterSunday(year int) Date {

@@ -43,7 +43,48 @@ func ParseDate(s string) (Date, error) {
 func (d Date) Time() time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 // String formats d as YYYY-MM-DD.
-func (d Date) String() string { return d.Time().Format(DateLayout) }
+func (d Date) String() string {
+	b, _ := d.AppendText(make([]byte, 0, len(DateLayout)))
+	return string(b)
+}
+
+// AppendText appends d as YYYY-MM-DD to b. It is on every response, so it
+// does the calendar arithmetic itself rather than go through time.Format.
+func (d Date) AppendText(b []byte) ([]byte, error) {
+	y, m, day := civil(int64(d))
+	if y < 0 || y > 9999 {
+		return d.Time().AppendFormat(b, DateLayout), nil // outside what the service reads; time knows best
+	}
+	return append(b,
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-',
+		byte('0'+day/10), byte('0'+day%10)), nil
+}
+
+// civil converts days since 1970-01-01 to a proleptic Gregorian year, month
+// and day: Howard Hinnant's days_from_civil inverse, exact for every int32.
+func civil(days int64) (y, m, d int) {
+	z := days + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097                                  // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], March first
+	d = int(doy - (153*mp+2)/5 + 1)
+	if mp < 10 {
+		m = int(mp + 3)
+	} else {
+		m = int(mp - 9)
+	}
+	y = int(yoe + era*400)
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
 
 // Weekday returns the day of the week of d.
 func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
@@ -52,4 +93,4 @@ func (d Date) Weekday() time.Weekday { return d.Time().Weekday() }
 func (d Date) AddDays(n int) Date { return d + Date(n) }
 
 // MarshalText writes d as YYYY-MM-DD, so Date fields encode as JSON strings.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+func (d Date) MarshalText() ([]byte, error) { return d.AppendText(nil) }

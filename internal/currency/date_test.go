@@ -3,6 +3,7 @@ package currency_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -178,5 +179,27 @@ func TestDateMarshalText(t *testing.T) {
 func TestFirstDate(t *testing.T) {
 	if got, want := currency.FirstDate.String(), "1999-01-04"; got != want {
 		t.Errorf("FirstDate = %s, want %s", got, want)
+	}
+}
+
+// TestDateTextMatchesTime checks the hand-written calendar arithmetic of
+// AppendText against the time package, day by day from 1900 to 2200 and
+// at the ends of the range Date can hold.
+func TestDateTextMatchesTime(t *testing.T) {
+	check := func(d currency.Date) {
+		t.Helper()
+		want := d.Time().Format(currency.DateLayout)
+		if got := d.String(); got != want {
+			t.Fatalf("Date(%d).String() = %q, want %q", int32(d), got, want)
+		}
+		if got, _ := d.MarshalText(); string(got) != want {
+			t.Fatalf("Date(%d).MarshalText() = %q, want %q", int32(d), got, want)
+		}
+	}
+	for d := currency.NewDate(1900, time.January, 1); d <= currency.NewDate(2200, time.December, 31); d++ {
+		check(d)
+	}
+	for _, d := range []currency.Date{math.MinInt32, math.MinInt32 + 1, -719528, -719529, -1, 0, 1, 2932896, 2932897, math.MaxInt32} {
+		check(d)
 	}
 }

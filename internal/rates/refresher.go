@@ -8,8 +8,6 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/currency-convertor-ecs/currency-api/internal/currency"
 )
 
@@ -24,22 +22,52 @@ type Source interface {
 }
 
 // Refresher keeps a Store up to date from a Source. Requests never wait for
-// it: they read the store, whatever the upstream is doing.
+// it: they read the store, whatever the upstream is doing. Run is its only
+// caller of Refresh, so fetches never overlap and need no coordination.
 type Refresher struct {
-	Source   Source
-	Store    *Store
+	source Source
+	store  *Store
+	cfg    RefresherConfig
+}
+
+// RefresherConfig is how a Refresher paces and reports its fetches.
+type RefresherConfig struct {
 	Logger   *slog.Logger
 	Timeout  time.Duration // bound on one fetch, connection to last byte
-	RetryMin time.Duration // first backoff after a failed or empty refresh
+	RetryMin time.Duration // first backoff after a failed fetch or one that left the store behind
 	RetryMax time.Duration // backoff cap
-	// Settle is how long after the nominal 16:00 publication to ask the
-	// upstream, since the ECB publishes "around" 16:00.
-	Settle time.Duration
 	// Observe, if set, is told the outcome of every fetch, for metrics.
 	Observe func(outcome string, took time.Duration)
 	Now     func() time.Time
+}
 
-	group singleflight.Group
+// NewRefresher returns a refresher of store from source. Every field of cfg
+// but Observe is required: a zero timeout would fail every fetch at once
+// and a zero backoff would spin on a failing upstream.
+func NewRefresher(source Source, store *Store, cfg RefresherConfig) (*Refresher, error) {
+	var errs []error
+	if source == nil {
+		errs = append(errs, errors.New("no source"))
+	}
+	if store == nil {
+		errs = append(errs, errors.New("no store"))
+	}
+	if cfg.Logger == nil {
+		errs = append(errs, errors.New("no logger"))
+	}
+	if cfg.Now == nil {
+		errs = append(errs, errors.New("no clock (Now)"))
+	}
+	if cfg.Timeout <= 0 {
+		errs = append(errs, fmt.Errorf("fetch timeout %s: must be positive", cfg.Timeout))
+	}
+	if cfg.RetryMin <= 0 || cfg.RetryMax < cfg.RetryMin {
+		errs = append(errs, fmt.Errorf("retry backoff %s to %s: want 0 < min <= max", cfg.RetryMin, cfg.RetryMax))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("new refresher: %w", err)
+	}
+	return &Refresher{source: source, store: store, cfg: cfg}, nil
 }
 
 // Fetch outcomes, reported to Observe and logged.
@@ -52,57 +80,50 @@ const (
 // ErrTimeout means the upstream did not answer within the refresher's bound.
 var ErrTimeout = errors.New("upstream timed out")
 
-// Refresh fetches and merges what the source has after the newest date held.
-// Concurrent callers share one upstream fetch. It returns the outcome.
+// Refresh fetches and merges what the source has after the newest date held,
+// and returns the outcome. It is not safe for concurrent use: Run calls it.
 func (r *Refresher) Refresh(ctx context.Context) (string, error) {
-	v, err, _ := r.group.Do("refresh", func() (any, error) {
-		return r.refresh(ctx)
-	})
-	return v.(string), err
-}
-
-func (r *Refresher) refresh(ctx context.Context) (string, error) {
-	start := r.Now()
-	ctx, cancel := context.WithTimeout(ctx, r.Timeout)
+	start := r.cfg.Now()
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
 	defer cancel()
-	after := r.Store.History().Latest()
-	days, err := r.Source.Fetch(ctx, after)
-	took := r.Now().Sub(start)
+	after := r.store.History().Latest()
+	days, err := r.source.Fetch(ctx, after)
+	took := r.cfg.Now().Sub(start)
 	outcome := OutcomeFailed
 	if err == nil {
-		added, ignored := r.Store.Merge(days)
+		added, ignored := r.store.Merge(days)
 		if len(ignored) > 0 {
-			r.Logger.Warn("ignored unsupported currencies", "source", r.Source.Name(), "codes", ignored)
+			r.cfg.Logger.Warn("ignored unsupported currencies", "source", r.source.Name(), "codes", ignored)
 		}
 		outcome = OutcomeUnchanged
 		if added > 0 {
 			outcome = OutcomeUpdated
 		}
 	} else if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		err = fmt.Errorf("%w after %s: %w", ErrTimeout, r.Timeout, err)
+		err = fmt.Errorf("%w after %s: %w", ErrTimeout, r.cfg.Timeout, err)
 	}
-	if r.Observe != nil {
-		r.Observe(outcome, took)
+	if r.cfg.Observe != nil {
+		r.cfg.Observe(outcome, took)
 	}
-	latest := r.Store.History().Latest()
+	latest := r.store.History().Latest()
 	if err != nil {
-		r.Logger.Warn("rates refresh failed", "source", r.Source.Name(), "error", err, "took_ms", took.Milliseconds(), "latest", latest)
-		return outcome, fmt.Errorf("refresh from %s: %w", r.Source.Name(), err)
+		r.cfg.Logger.Warn("rates refresh failed", "source", r.source.Name(), "error", err, "took_ms", took.Milliseconds(), "latest", latest)
+		return outcome, fmt.Errorf("refresh from %s: %w", r.source.Name(), err)
 	}
-	r.Logger.Info("rates refreshed", "source", r.Source.Name(), "outcome", outcome, "took_ms", took.Milliseconds(), "latest", latest)
+	r.cfg.Logger.Info("rates refreshed", "source", r.source.Name(), "outcome", outcome, "took_ms", took.Milliseconds(), "latest", latest)
 	return outcome, nil
 }
 
 // Run refreshes at once, then on the ECB's schedule, until ctx ends. While
-// the upstream fails or lags behind the schedule it retries with jittered
-// exponential backoff; once current it sleeps until the next publication.
+// the upstream fails or the store is behind (the next publication is due but
+// not held) it retries with jittered exponential backoff; otherwise it
+// sleeps until the next publication not yet held is due.
 func (r *Refresher) Run(ctx context.Context) {
 	failures := 0
 	for {
 		_, err := r.Refresh(ctx)
-		now := r.Now()
-		behind := r.Store.History().Latest() < currency.ExpectedLatest(now, r.Settle)
-		if err != nil || behind {
+		now := r.cfg.Now()
+		if err != nil || r.store.Status(now).Behind {
 			failures++
 		} else {
 			failures = 0
@@ -120,19 +141,20 @@ func (r *Refresher) Run(ctx context.Context) {
 
 // nextWait is the pause before the next refresh. After failures it is
 // RetryMin·2^(failures−1) capped at RetryMax, with "equal jitter" (half fixed,
-// half random) so many tasks do not retry in step; when current, it is the
-// time to the next publication plus Settle, jittered by up to one RetryMin.
-// jitter is a uniform draw in [0, 1).
+// half random) so many tasks do not retry in step; otherwise it is the time
+// until the first publication not yet held is due (never tomorrow's while
+// today's is missing), jittered by up to one RetryMin. jitter is a uniform
+// draw in [0, 1).
 func (r *Refresher) nextWait(now time.Time, failures int, jitter float64) time.Duration {
 	if failures > 0 {
 		// Compare against RetryMax>>shift: RetryMin<<shift overflows int64
 		// after a day of failures and would make the wait negative.
-		backoff := r.RetryMax
-		if shift := failures - 1; shift < 63 && r.RetryMin <= r.RetryMax>>shift {
-			backoff = r.RetryMin << shift
+		backoff := r.cfg.RetryMax
+		if shift := failures - 1; shift < 63 && r.cfg.RetryMin <= r.cfg.RetryMax>>shift {
+			backoff = r.cfg.RetryMin << shift
 		}
 		return backoff/2 + time.Duration(jitter*float64(backoff/2))
 	}
-	next := currency.NextPublication(now).Add(r.Settle)
-	return next.Sub(now) + time.Duration(jitter*float64(r.RetryMin))
+	due := r.store.Status(now).Due
+	return max(due.Sub(now), 0) + time.Duration(jitter*float64(r.cfg.RetryMin))
 }

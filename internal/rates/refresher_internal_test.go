@@ -1,6 +1,8 @@
 package rates
 
 import (
+	"context"
+	"log/slog"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -44,7 +46,6 @@ func TestNextWaitBackoff(t *testing.T) {
 		{"second floor", time.Second, 24 * time.Hour, 17, 65536 * time.Second},
 		{"second floor capped", time.Second, 24 * time.Hour, 18, 24 * time.Hour},
 		{"exactly the cap", time.Minute, 4 * time.Minute, 3, 4 * time.Minute},
-		{"cap below floor", time.Minute, 30 * time.Second, 1, 30 * time.Second},
 	}
 	now := time.Date(2025, time.June, 4, 12, 0, 0, 0, time.UTC)
 	for _, tt := range tests {
@@ -52,7 +53,7 @@ func TestNextWaitBackoff(t *testing.T) {
 			if got, want := wantBackoff(tt.retryMin, tt.retryMax, tt.failures), tt.backoff; got != want {
 				t.Fatalf("test data: wantBackoff = %v, table says %v", got, want)
 			}
-			r := &Refresher{RetryMin: tt.retryMin, RetryMax: tt.retryMax, Settle: time.Minute}
+			r := testRefresher(t, tt.retryMin, tt.retryMax, "2025-06-03")
 			if got, want := r.nextWait(now, tt.failures, 0), tt.backoff/2; got != want {
 				t.Errorf("nextWait(failures %d, jitter 0) = %v, want %v", tt.failures, got, want)
 			}
@@ -71,11 +72,11 @@ func TestNextWaitBackoff(t *testing.T) {
 func TestNextWaitJitterRange(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2))
 	now := time.Date(2025, time.June, 4, 12, 0, 0, 0, time.UTC)
-	r := &Refresher{RetryMin: 30 * time.Second, RetryMax: 2 * time.Hour}
+	r := testRefresher(t, 30*time.Second, 2*time.Hour, "2025-06-03")
 	for range 10000 {
 		failures := 1 + rng.IntN(100)
 		jitter := rng.Float64()
-		backoff := wantBackoff(r.RetryMin, r.RetryMax, failures)
+		backoff := wantBackoff(r.cfg.RetryMin, r.cfg.RetryMax, failures)
 		if got := r.nextWait(now, failures, jitter); got < backoff/2 || got >= backoff {
 			t.Fatalf("nextWait(failures %d, jitter %v) = %v, want in [%v, %v)", failures, jitter, got, backoff/2, backoff)
 		}
@@ -89,29 +90,33 @@ func TestNextWaitWhenCurrent(t *testing.T) {
 	}
 	const settle = 5 * time.Minute
 	tests := []struct {
-		name string
-		now  time.Time
-		want time.Duration // to the next publication plus Settle
+		name    string
+		holding string // the newest publication held
+		now     time.Time
+		want    time.Duration // to the next publication not held, plus Settle
 	}{
-		{"Wednesday evening", time.Date(2025, time.June, 4, 17, 0, 0, 0, berlin), 23*time.Hour + settle},
-		{"Wednesday morning", time.Date(2025, time.June, 4, 9, 0, 0, 0, berlin), 7*time.Hour + settle},
-		{"exactly at publication", time.Date(2025, time.June, 4, 16, 0, 0, 0, berlin), 24*time.Hour + settle},
-		{"Friday evening", time.Date(2025, time.June, 6, 17, 0, 0, 0, berlin), 71*time.Hour + settle},
-		{"before Easter", time.Date(2025, time.April, 17, 17, 0, 0, 0, berlin), 5*24*time.Hour - time.Hour + settle},
+		{"Wednesday evening", "2025-06-04", time.Date(2025, time.June, 4, 17, 0, 0, 0, berlin), 23*time.Hour + settle},
+		{"Wednesday morning", "2025-06-03", time.Date(2025, time.June, 4, 9, 0, 0, 0, berlin), 7*time.Hour + settle},
+		// The ECB published early and the refresher already has it.
+		{"at publication, already held", "2025-06-04", time.Date(2025, time.June, 4, 16, 0, 0, 0, berlin), 24*time.Hour + settle},
+		{"Friday evening", "2025-06-06", time.Date(2025, time.June, 6, 17, 0, 0, 0, berlin), 71*time.Hour + settle},
+		{"before Easter", "2025-04-17", time.Date(2025, time.April, 17, 17, 0, 0, 0, berlin), 5*24*time.Hour - time.Hour + settle},
 		// Clocks go forward on Sunday 30 March: one hour less.
-		{"into summer time", time.Date(2025, time.March, 28, 17, 0, 0, 0, berlin), 70*time.Hour + settle},
+		{"into summer time", "2025-03-28", time.Date(2025, time.March, 28, 17, 0, 0, 0, berlin), 70*time.Hour + settle},
+		// Clocks go back on Sunday 26 October: one hour more.
+		{"into winter time", "2025-10-24", time.Date(2025, time.October, 24, 17, 0, 0, 0, berlin), 72*time.Hour + settle},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &Refresher{RetryMin: time.Minute, RetryMax: time.Hour, Settle: settle}
+			r := testRefresher(t, time.Minute, time.Hour, tt.holding)
 			if got, want := r.nextWait(tt.now, 0, 0), tt.want; got != want {
 				t.Errorf("nextWait(%v, 0, 0) = %v, want %v", tt.now, got, want)
 			}
 			if got, want := r.nextWait(tt.now, 0, 0.5), tt.want+30*time.Second; got != want {
 				t.Errorf("nextWait(%v, 0, 0.5) = %v, want %v", tt.now, got, want)
 			}
-			if got := r.nextWait(tt.now, 0, 0.9999999999); got < tt.want || got >= tt.want+r.RetryMin {
-				t.Errorf("nextWait(%v, 0, ~1) = %v, want in [%v, %v)", tt.now, got, tt.want, tt.want+r.RetryMin)
+			if got := r.nextWait(tt.now, 0, 0.9999999999); got < tt.want || got >= tt.want+time.Minute {
+				t.Errorf("nextWait(%v, 0, ~1) = %v, want in [%v, %v)", tt.now, got, tt.want, tt.want+time.Minute)
 			}
 			// The wait ends Settle after a real publication.
 			end := tt.now.Add(r.nextWait(tt.now, 0, 0)).Add(-settle)
@@ -141,15 +146,39 @@ func TestNextWaitNeverSkipsTodaysPublication(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, _ := currency.ParseDate(yesterday)
-			h, _ := currency.NewHistory([]currency.Day{{Date: d, Source: "ecb", Rates: map[currency.Code]currency.Rate{"USD": mustRate(t, "1.1")}}})
-			r := &Refresher{Store: NewStore(h, time.Hour), RetryMin: time.Minute, RetryMax: time.Hour, Settle: settle}
+			r := testRefresher(t, time.Minute, time.Hour, yesterday)
 			now := berlinTime(t, 2025, time.June, 4, tt.hour, tt.minute)
 			if got := r.nextWait(now, 0, 0); got != tt.want {
 				t.Errorf("nextWait(%v) holding %s = %v, want %v (today's publication plus settle)", now, yesterday, got, tt.want)
 			}
 		})
 	}
+}
+
+// testRefresher is a refresher over a store holding one publication, with
+// a five-minute Settle and a one-hour StaleAfter.
+func testRefresher(t *testing.T, retryMin, retryMax time.Duration, holding string) *Refresher {
+	t.Helper()
+	d, err := currency.ParseDate(holding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := currency.NewHistory([]currency.Day{{Date: d, Source: "ecb", Rates: map[currency.Code]currency.Rate{"USD": mustRate(t, "1.1")}}})
+	store := NewStore(h, Policy{Settle: 5 * time.Minute, StaleAfter: time.Hour})
+	r, err := NewRefresher(nopSource{}, store, RefresherConfig{
+		Logger: slog.New(slog.DiscardHandler), Timeout: time.Minute, RetryMin: retryMin, RetryMax: retryMax, Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+type nopSource struct{}
+
+func (nopSource) Name() string { return "nop" }
+func (nopSource) Fetch(context.Context, currency.Date) ([]currency.Day, error) {
+	return nil, nil
 }
 
 func mustRate(t *testing.T, s string) currency.Rate {

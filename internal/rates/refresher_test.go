@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -96,23 +95,29 @@ func stepClock(start time.Time, step time.Duration) func() time.Time {
 	}
 }
 
-// newRefresher wires a refresher to src over a store holding dates.
-func newRefresher(t *testing.T, src rates.Source, dates ...string) (*rates.Refresher, *syncBuffer, *observed) {
+// newRefresher wires a refresher to src over a store holding dates; edit,
+// if not nil, changes the configuration first.
+func newRefresher(t *testing.T, src rates.Source, edit func(*rates.RefresherConfig), dates ...string) (*rates.Refresher, *rates.Store, *syncBuffer, *observed) {
 	t.Helper()
 	logs := &syncBuffer{}
 	obs := &observed{}
-	r := &rates.Refresher{
-		Source:   src,
-		Store:    rates.NewStore(history(t, dates...), 30*time.Minute),
+	store := rates.NewStore(history(t, dates...), rates.Policy{Settle: 5 * time.Minute, StaleAfter: 30 * time.Minute})
+	cfg := rates.RefresherConfig{
 		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
 		Timeout:  time.Minute,
 		RetryMin: time.Minute,
 		RetryMax: time.Hour,
-		Settle:   5 * time.Minute,
 		Observe:  obs.observe,
 		Now:      stepClock(frankfurt(t, "2025-06-04", 17, 0), 1500*time.Millisecond),
 	}
-	return r, logs, obs
+	if edit != nil {
+		edit(&cfg)
+	}
+	r, err := rates.NewRefresher(src, store, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, store, logs, obs
 }
 
 func TestRefreshUpdated(t *testing.T) {
@@ -122,7 +127,7 @@ func TestRefreshUpdated(t *testing.T) {
 			day(t, "2025-06-04", "fake", "USD", "KWD"),
 		}, nil
 	}}
-	r, logs, obs := newRefresher(t, src, "2025-06-02", "2025-06-03")
+	r, store, logs, obs := newRefresher(t, src, nil, "2025-06-02", "2025-06-03")
 	outcome, err := r.Refresh(t.Context())
 	if err != nil {
 		t.Fatalf("Refresh error = %v", err)
@@ -130,7 +135,7 @@ func TestRefreshUpdated(t *testing.T) {
 	if got, want := outcome, rates.OutcomeUpdated; got != want {
 		t.Errorf("Refresh outcome = %s, want %s", got, want)
 	}
-	if got, want := r.Store.History().Latest().String(), "2025-06-04"; got != want {
+	if got, want := store.History().Latest().String(), "2025-06-04"; got != want {
 		t.Errorf("Latest after Refresh = %s, want %s", got, want)
 	}
 	if got, want := src.calls(), []currency.Date{mustDate(t, "2025-06-03")}; len(got) != 1 || got[0] != want[0] {
@@ -152,7 +157,7 @@ func TestRefreshUnchanged(t *testing.T) {
 	src := &fakeSource{fetch: func(_ context.Context, _ int, _ currency.Date) ([]currency.Day, error) {
 		return []currency.Day{day(t, "2025-06-03", "fake", "USD")}, nil
 	}}
-	r, _, obs := newRefresher(t, src, "2025-06-02", "2025-06-03")
+	r, store, _, obs := newRefresher(t, src, nil, "2025-06-02", "2025-06-03")
 	outcome, err := r.Refresh(t.Context())
 	if err != nil {
 		t.Fatalf("Refresh error = %v", err)
@@ -160,7 +165,7 @@ func TestRefreshUnchanged(t *testing.T) {
 	if got, want := outcome, rates.OutcomeUnchanged; got != want {
 		t.Errorf("Refresh outcome = %s, want %s", got, want)
 	}
-	if got, want := r.Store.History().Len(), 2; got != want {
+	if got, want := store.History().Len(), 2; got != want {
 		t.Errorf("Len after Refresh = %d, want %d", got, want)
 	}
 	if outcomes, _ := obs.get(); len(outcomes) != 1 || outcomes[0] != rates.OutcomeUnchanged {
@@ -173,8 +178,8 @@ func TestRefreshFailed(t *testing.T) {
 	src := &fakeSource{fetch: func(_ context.Context, _ int, _ currency.Date) ([]currency.Day, error) {
 		return []currency.Day{day(t, "2025-06-04", "fake", "USD")}, errUpstream
 	}}
-	r, logs, obs := newRefresher(t, src, "2025-06-02", "2025-06-03")
-	before := r.Store.History()
+	r, store, logs, obs := newRefresher(t, src, nil, "2025-06-02", "2025-06-03")
+	before := store.History()
 	outcome, err := r.Refresh(t.Context())
 	if !errors.Is(err, errUpstream) {
 		t.Fatalf("Refresh error = %v, want %v", err, errUpstream)
@@ -188,7 +193,7 @@ func TestRefreshFailed(t *testing.T) {
 	if got, want := outcome, rates.OutcomeFailed; got != want {
 		t.Errorf("Refresh outcome = %s, want %s", got, want)
 	}
-	if r.Store.History() != before {
+	if store.History() != before {
 		t.Error("a failed Refresh changed the store")
 	}
 	if outcomes, _ := obs.get(); len(outcomes) != 1 || outcomes[0] != rates.OutcomeFailed {
@@ -207,9 +212,8 @@ func TestRefreshTimeout(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}}
-	r, _, obs := newRefresher(t, src, "2025-06-03")
-	r.Timeout = 50 * time.Millisecond
-	before := r.Store.History()
+	r, store, _, obs := newRefresher(t, src, func(cfg *rates.RefresherConfig) { cfg.Timeout = 50 * time.Millisecond }, "2025-06-03")
+	before := store.History()
 	outcome, err := r.Refresh(t.Context())
 	if !errors.Is(err, rates.ErrTimeout) {
 		t.Fatalf("Refresh error = %v, want %v", err, rates.ErrTimeout)
@@ -220,7 +224,7 @@ func TestRefreshTimeout(t *testing.T) {
 	if got, want := outcome, rates.OutcomeFailed; got != want {
 		t.Errorf("Refresh outcome = %s, want %s", got, want)
 	}
-	if r.Store.History() != before {
+	if store.History() != before {
 		t.Error("a timed-out Refresh changed the store")
 	}
 	if outcomes, _ := obs.get(); len(outcomes) != 1 || outcomes[0] != rates.OutcomeFailed {
@@ -235,7 +239,7 @@ func TestRefreshCancelledIsNotATimeout(t *testing.T) {
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}}
-	r, _, _ := newRefresher(t, src, "2025-06-03")
+	r, _, _, _ := newRefresher(t, src, nil, "2025-06-03")
 	outcome, err := r.Refresh(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Refresh error = %v, want %v", err, context.Canceled)
@@ -248,102 +252,13 @@ func TestRefreshCancelledIsNotATimeout(t *testing.T) {
 	}
 }
 
-// TestRefreshSharesOneFetch starts 50 concurrent refreshes while the source
-// is blocked, and releases it only once the first caller is inside Fetch and
-// the other 49 are parked in singleflight waiting for that call. So every
-// caller joined the one fetch in flight and Fetch must run exactly once; no
-// sleep decides the interleaving.
-func TestRefreshSharesOneFetch(t *testing.T) {
-	const callers = 50
-	release := make(chan struct{})
-	src := &fakeSource{
-		called: make(chan int, callers),
-		fetch: func(_ context.Context, _ int, _ currency.Date) ([]currency.Day, error) {
-			<-release
-			return []currency.Day{day(t, "2025-06-04", "fake", "USD")}, nil
-		},
-	}
-	r, _, obs := newRefresher(t, src, "2025-06-03")
-
-	type result struct {
-		outcome string
-		err     error
-	}
-	results := make(chan result, callers)
-	var wg sync.WaitGroup
-	for range callers {
-		wg.Go(func() {
-			outcome, err := r.Refresh(t.Context())
-			results <- result{outcome, err}
-		})
-	}
-	<-src.called
-	waitForSingleflightWaiters(t, callers-1, func() bool { return len(src.calls()) > 1 })
-	close(release)
-	wg.Wait()
-	close(results)
-
-	if got, want := len(src.calls()), 1; got != want {
-		t.Errorf("Fetch called %d times, want %d", got, want)
-	}
-	n := 0
-	for res := range results {
-		n++
-		if res.err != nil || res.outcome != rates.OutcomeUpdated {
-			t.Errorf("Refresh = %s, %v, want %s, nil", res.outcome, res.err, rates.OutcomeUpdated)
-		}
-	}
-	if got, want := n, callers; got != want {
-		t.Errorf("%d callers returned, want %d", got, want)
-	}
-	if outcomes, _ := obs.get(); len(outcomes) != 1 {
-		t.Errorf("Observe called %d times (%v), want once", len(outcomes), outcomes)
-	}
-}
-
-// waitForSingleflightWaiters blocks until n goroutines wait inside
-// singleflight.Group.Do for a call in flight. A goroutine blocked in the
-// group's WaitGroup has registered as a duplicate of that call, so it will
-// share its result however the scheduler runs it from then on. The goroutine
-// dump is the only place this state is visible without a hook in the code
-// under test. It fails at once if failed reports true, such as a second
-// Fetch, since then the callers were not merged.
-func waitForSingleflightWaiters(t *testing.T, n int, failed func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(time.Minute) // a hang guard, not a timing assertion
-	buf := make([]byte, 1<<16)
-	for {
-		size := runtime.Stack(buf, true)
-		if size == len(buf) {
-			buf = make([]byte, 2*len(buf))
-			continue
-		}
-		waiting := 0
-		for _, g := range strings.Split(string(buf[:size]), "\n\n") {
-			if strings.Contains(g, "singleflight.(*Group).Do(") && strings.Contains(g, "sync.(*WaitGroup).Wait(") {
-				waiting++
-			}
-		}
-		if waiting >= n {
-			return
-		}
-		if failed() {
-			t.Fatalf("callers did not share one call; %d wait in singleflight", waiting)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d goroutines wait in singleflight, want %d:\n%s", waiting, n, buf[:size])
-		}
-		time.Sleep(time.Millisecond)
-	}
-}
-
-// TestRefreshSequentialCallsFetchAgain checks singleflight only merges calls
-// in flight: one after another, each Refresh fetches.
+// TestRefreshSequentialCallsFetchAgain checks that nothing is cached between
+// refreshes: one after another, each Refresh fetches from the newest held.
 func TestRefreshSequentialCallsFetchAgain(t *testing.T) {
 	src := &fakeSource{fetch: func(_ context.Context, call int, after currency.Date) ([]currency.Day, error) {
 		return []currency.Day{day(t, after.AddDays(1).String(), "fake", "USD")}, nil
 	}}
-	r, _, _ := newRefresher(t, src, "2025-06-02")
+	r, _, _, _ := newRefresher(t, src, nil, "2025-06-02")
 	for range 3 {
 		if outcome, err := r.Refresh(t.Context()); err != nil || outcome != rates.OutcomeUpdated {
 			t.Fatalf("Refresh = %s, %v, want %s, nil", outcome, err, rates.OutcomeUpdated)
@@ -380,8 +295,9 @@ func TestRunRefreshesAtOnceThenWaitsForPublication(t *testing.T) {
 			return nil, nil
 		},
 	}
-	r, _, obs := newRefresher(t, src, "2025-06-04")
-	r.Now = func() time.Time { return frankfurt(t, "2025-06-04", 17, 0) }
+	r, _, _, obs := newRefresher(t, src, func(cfg *rates.RefresherConfig) {
+		cfg.Now = func() time.Time { return frankfurt(t, "2025-06-04", 17, 0) }
+	}, "2025-06-04")
 	stop := runUntil(t, r)
 	<-src.called // the first refresh, without waiting for any timer
 	stop()
@@ -401,8 +317,7 @@ func TestRunStopsDuringFetch(t *testing.T) {
 			return nil, ctx.Err()
 		},
 	}
-	r, _, _ := newRefresher(t, src, "2025-06-04")
-	r.Timeout = time.Hour
+	r, _, _, _ := newRefresher(t, src, func(cfg *rates.RefresherConfig) { cfg.Timeout = time.Hour }, "2025-06-04")
 	stop := runUntil(t, r)
 	<-src.called
 	stop()
@@ -430,9 +345,10 @@ func TestRunRetriesUntilCurrent(t *testing.T) {
 			}
 		},
 	}
-	r, _, obs := newRefresher(t, src, "2025-06-03")
-	r.Now = func() time.Time { return now }
-	r.RetryMin, r.RetryMax = time.Nanosecond, time.Nanosecond
+	r, store, _, obs := newRefresher(t, src, func(cfg *rates.RefresherConfig) {
+		cfg.Now = func() time.Time { return now }
+		cfg.RetryMin, cfg.RetryMax = time.Nanosecond, time.Nanosecond
+	}, "2025-06-03")
 	stop := runUntil(t, r)
 	for call := range 4 {
 		if got, want := <-src.called, call+1; got != want {
@@ -450,7 +366,7 @@ func TestRunRetriesUntilCurrent(t *testing.T) {
 	if strings.Join(outcomes, ",") != strings.Join(want, ",") {
 		t.Errorf("Observe outcomes = %v, want %v", outcomes, want)
 	}
-	if got, want := r.Store.History().Latest().String(), "2025-06-04"; got != want {
+	if got, want := store.History().Latest().String(), "2025-06-04"; got != want {
 		t.Errorf("Latest after Run = %s, want %s", got, want)
 	}
 }

@@ -62,7 +62,7 @@ func frankfurt(t *testing.T, date string, hour, minute int) time.Time {
 
 func TestStoreHistory(t *testing.T) {
 	h := history(t, "2025-06-02")
-	s := rates.NewStore(h, time.Minute)
+	s := rates.NewStore(h, testPolicy)
 	if got, want := s.History(), h; got != want {
 		t.Errorf("History() = %p, want %p", got, want)
 	}
@@ -70,10 +70,10 @@ func TestStoreHistory(t *testing.T) {
 
 func TestStoreMerge(t *testing.T) {
 	h := history(t, "2025-06-02", "2025-06-03")
-	s := rates.NewStore(h, time.Minute)
+	s := rates.NewStore(h, testPolicy)
 
 	added, ignored := s.Merge([]currency.Day{
-		day(t, "2025-06-03", "ecb", "USD", "GBP"), // replaces a held day
+		day(t, "2025-06-03", "ecb", "USD", "GBP"), // held already: kept as it was
 		day(t, "2025-06-04", "ecb", "USD", "KWD"),
 		day(t, "2025-06-05", "ecb", "USD", "XYZ", "KWD"),
 	})
@@ -94,8 +94,8 @@ func TestStoreMerge(t *testing.T) {
 		t.Errorf("History().Latest() = %s, want %s", got, want)
 	}
 	tbl, ok := got.On(mustDate(t, "2025-06-03"))
-	if !ok || tbl.Source != "ecb" {
-		t.Errorf("On(2025-06-03) = %v, %t, want the ecb delivery", tbl.Source, ok)
+	if !ok || tbl.Source != "snapshot" {
+		t.Errorf("On(2025-06-03) = %v, %t, want the snapshot's publication, never replaced", tbl.Source, ok)
 	}
 	// A history handed out earlier never changes.
 	if got, want := h.Len(), 2; got != want {
@@ -116,7 +116,7 @@ func TestStoreMerge(t *testing.T) {
 // this checks the store's synchronisation, and the final count checks that
 // serialised merges lose nothing.
 func TestStoreConcurrentMerge(t *testing.T) {
-	s := rates.NewStore(history(t), time.Minute)
+	s := rates.NewStore(history(t), testPolicy)
 	start := mustDate(t, "2025-01-01")
 	const writers, perWriter = 8, 25
 	var wg sync.WaitGroup
@@ -136,7 +136,8 @@ func TestStoreConcurrentMerge(t *testing.T) {
 				if tbl, ok := h.On(h.Latest()); ok {
 					_ = tbl.Codes()
 				}
-				_ = s.Freshness(time.Now())
+				_ = s.Status(time.Now())
+				_, _ = s.Lookup(time.Now(), 0)
 			}
 		})
 	}
@@ -146,78 +147,135 @@ func TestStoreConcurrentMerge(t *testing.T) {
 	}
 }
 
-func TestStoreFreshness(t *testing.T) {
-	const grace = 30 * time.Minute
+// testPolicy is the service's default: due at 16:05, stale from 17:00.
+var testPolicy = rates.Policy{Settle: 5 * time.Minute, StaleAfter: time.Hour}
+
+func TestStoreStatus(t *testing.T) {
 	tests := []struct {
-		name     string
-		held     []string
-		now      time.Time
-		expected string
-		stale    bool
-		age      time.Duration
+		name          string
+		held          []string
+		now           time.Time
+		next          string
+		due           time.Time
+		expected      string
+		behind, stale bool
+		age           time.Duration
 	}{
 		{
-			name: "before publication", held: []string{"2025-06-03"},
-			now: frankfurt(t, "2025-06-04", 15, 0), expected: "2025-06-03", age: 23 * time.Hour,
+			name: "before publication", held: []string{"2025-06-03"}, now: frankfurt(t, "2025-06-04", 15, 0),
+			next: "2025-06-04", due: frankfurt(t, "2025-06-04", 16, 5), expected: "2025-06-03", age: 23 * time.Hour,
 		},
 		{
-			name: "within grace", held: []string{"2025-06-03"},
-			now: frankfurt(t, "2025-06-04", 16, 29), expected: "2025-06-03", age: 24*time.Hour + 29*time.Minute,
+			name: "published, not yet due", held: []string{"2025-06-03"}, now: frankfurt(t, "2025-06-04", 16, 4),
+			next: "2025-06-04", due: frankfurt(t, "2025-06-04", 16, 5), expected: "2025-06-03", age: 24*time.Hour + 4*time.Minute,
 		},
 		{
-			name: "grace over", held: []string{"2025-06-03"},
-			now: frankfurt(t, "2025-06-04", 16, 30), expected: "2025-06-04", stale: true, age: 24*time.Hour + 30*time.Minute,
+			name: "due", held: []string{"2025-06-03"}, now: frankfurt(t, "2025-06-04", 16, 5),
+			next: "2025-06-04", due: frankfurt(t, "2025-06-04", 16, 5), expected: "2025-06-04", behind: true, age: 24*time.Hour + 5*time.Minute,
 		},
 		{
-			name: "published", held: []string{"2025-06-03", "2025-06-04"},
-			now: frankfurt(t, "2025-06-04", 16, 30), expected: "2025-06-04", age: 30 * time.Minute,
+			name: "stale", held: []string{"2025-06-03"}, now: frankfurt(t, "2025-06-04", 17, 0),
+			next: "2025-06-04", due: frankfurt(t, "2025-06-04", 16, 5), expected: "2025-06-04", behind: true, stale: true, age: 25 * time.Hour,
 		},
 		{
-			name: "weekend", held: []string{"2025-06-06"},
-			now: frankfurt(t, "2025-06-09", 9, 0), expected: "2025-06-06", age: 65 * time.Hour,
+			name: "held", held: []string{"2025-06-03", "2025-06-04"}, now: frankfurt(t, "2025-06-04", 16, 30),
+			next: "2025-06-05", due: frankfurt(t, "2025-06-05", 16, 5), expected: "2025-06-04", age: 30 * time.Minute,
 		},
 		{
-			name: "Easter", held: []string{"2025-04-17"},
-			now: frankfurt(t, "2025-04-22", 16, 29), expected: "2025-04-17", age: 5*24*time.Hour + 29*time.Minute,
+			name: "weekend", held: []string{"2025-06-06"}, now: frankfurt(t, "2025-06-09", 9, 0),
+			next: "2025-06-09", due: frankfurt(t, "2025-06-09", 16, 5), expected: "2025-06-06", age: 65 * time.Hour,
 		},
 		{
-			name: "days behind", held: []string{"2025-06-02"},
-			now: frankfurt(t, "2025-06-05", 9, 0), expected: "2025-06-04", stale: true, age: 2*24*time.Hour + 17*time.Hour,
+			name: "Easter", held: []string{"2025-04-17"}, now: frankfurt(t, "2025-04-22", 16, 4),
+			next: "2025-04-22", due: frankfurt(t, "2025-04-22", 16, 5), expected: "2025-04-17", age: 5*24*time.Hour + 4*time.Minute,
+		},
+		{
+			name: "days behind", held: []string{"2025-06-02"}, now: frankfurt(t, "2025-06-05", 9, 0),
+			next: "2025-06-03", due: frankfurt(t, "2025-06-03", 16, 5), expected: "2025-06-04", behind: true, stale: true, age: 2*24*time.Hour + 17*time.Hour,
 		},
 		{
 			// A held day whose publication time is still ahead (a clock
 			// behind, or a snapshot taken in another zone) is not negative.
-			name: "ahead of the clock", held: []string{"2025-06-04"},
-			now: frankfurt(t, "2025-06-04", 10, 0), expected: "2025-06-03", age: 0,
+			name: "ahead of the clock", held: []string{"2025-06-04"}, now: frankfurt(t, "2025-06-04", 10, 0),
+			next: "2025-06-05", due: frankfurt(t, "2025-06-05", 16, 5), expected: "2025-06-03", age: 0,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := rates.NewStore(history(t, tt.held...), grace)
-			f := s.Freshness(tt.now)
-			if got, want := f.Latest.String(), tt.held[len(tt.held)-1]; got != want {
+			s := rates.NewStore(history(t, tt.held...), testPolicy)
+			st := s.Status(tt.now)
+			if got, want := st.Latest.String(), tt.held[len(tt.held)-1]; got != want {
 				t.Errorf("Latest = %s, want %s", got, want)
 			}
-			if got, want := f.Expected.String(), tt.expected; got != want {
+			if got, want := st.Source, "snapshot"; got != want {
+				t.Errorf("Source = %q, want %q", got, want)
+			}
+			if got, want := st.Next.String(), tt.next; got != want {
+				t.Errorf("Next = %s, want %s", got, want)
+			}
+			if got, want := st.Due, tt.due; !got.Equal(want) {
+				t.Errorf("Due = %v, want %v", got, want)
+			}
+			if got, want := st.Expected.String(), tt.expected; got != want {
 				t.Errorf("Expected = %s, want %s", got, want)
 			}
-			if got, want := f.Stale, tt.stale; got != want {
-				t.Errorf("Stale = %t, want %t", got, want)
+			if st.Behind != tt.behind || st.Stale != tt.stale {
+				t.Errorf("Behind, Stale = %t, %t, want %t, %t", st.Behind, st.Stale, tt.behind, tt.stale)
 			}
-			if got, want := f.Age, tt.age; got != want {
+			if got, want := st.Age, tt.age; got != want {
 				t.Errorf("Age = %v, want %v", got, want)
 			}
 		})
 	}
 }
 
-func TestStoreFreshnessEmpty(t *testing.T) {
-	s := rates.NewStore(history(t), time.Minute)
-	f := s.Freshness(frankfurt(t, "2025-06-04", 12, 0))
-	if !f.Stale {
-		t.Error("Stale = false for an empty store")
+func TestStoreStatusEmpty(t *testing.T) {
+	s := rates.NewStore(history(t), testPolicy)
+	st := s.Status(frankfurt(t, "2025-06-04", 12, 0))
+	if !st.Stale || !st.Behind {
+		t.Errorf("Stale, Behind = %t, %t for an empty store, want both", st.Stale, st.Behind)
 	}
-	if got, want := f.Latest, currency.Date(0); got != want {
+	if got, want := st.Latest, currency.Date(0); got != want {
 		t.Errorf("Latest = %v, want %v", got, want)
+	}
+	if _, ok := s.Lookup(frankfurt(t, "2025-06-04", 12, 0), 0); ok {
+		t.Error("Lookup on an empty store found a table")
+	}
+}
+
+func TestStoreLookupDated(t *testing.T) {
+	s := rates.NewStore(history(t, "2025-06-02", "2025-06-03", "2025-06-06"), testPolicy)
+	now := frankfurt(t, "2025-06-09", 18, 0) // Monday's rates are missing: stale
+	tests := []struct {
+		date, table string
+		final       bool
+	}{
+		{"2025-06-02", "2025-06-02", true},
+		{"2025-06-05", "2025-06-03", true}, // no publication held that day: the one before
+		{"2025-06-06", "2025-06-06", true},
+		{"2025-06-07", "2025-06-06", false}, // after the newest held: follows it
+		{"2025-06-09", "2025-06-06", false},
+	}
+	for _, tt := range tests {
+		a, ok := s.Lookup(now, mustDate(t, tt.date))
+		if !ok {
+			t.Fatalf("Lookup(%s) found nothing", tt.date)
+		}
+		if got := a.Table.Date.String(); got != tt.table {
+			t.Errorf("Lookup(%s).Table.Date = %s, want %s", tt.date, got, tt.table)
+		}
+		if a.Final != tt.final || a.Stale == tt.final {
+			t.Errorf("Lookup(%s) Final, Stale = %t, %t, want %t, %t", tt.date, a.Final, a.Stale, tt.final, !tt.final)
+		}
+		wantAge := rates.MaxAgeFinal
+		if !tt.final {
+			wantAge = rates.MaxAgeBehind
+		}
+		if a.MaxAge != wantAge {
+			t.Errorf("Lookup(%s).MaxAge = %v, want %v", tt.date, a.MaxAge, wantAge)
+		}
+	}
+	if _, ok := s.Lookup(now, mustDate(t, "2025-06-01")); ok {
+		t.Error("Lookup before the oldest publication found a table")
 	}
 }

@@ -22,12 +22,12 @@ func TestConvert(t *testing.T) {
 		{
 			target:       "/convert?from=usd&to=eur&amount=112.50",
 			want:         `{"from":"USD","to":"EUR","amount":112.50,"rate":0.888888888889,"converted":100.00,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			target:       "/convert?from=EUR&to=USD&amount=100",
 			want:         `{"from":"EUR","to":"USD","amount":100,"rate":1.125,"converted":112.50,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			// JPY has no minor units; 3 × 163.50 = 490.5 rounds half-up (half-even would give 490).
@@ -39,39 +39,39 @@ func TestConvert(t *testing.T) {
 			// 0.04 × 1.125 = 0.045: half-up gives 0.05, half-even 0.04.
 			target:       "/convert?from=EUR&to=USD&amount=0.04",
 			want:         `{"from":"EUR","to":"USD","amount":0.04,"rate":1.125,"converted":0.05,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			target:       "/convert?from=USD&to=USD",
 			want:         `{"from":"USD","to":"USD","amount":1,"rate":1,"converted":1.00,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			target:       "/convert?to=eur&from=eur&amount=2.5",
 			want:         `{"from":"EUR","to":"EUR","amount":2.5,"rate":1,"converted":2.50,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			// A cross rate through the euro: 163.01 / 0.846 to 12 digits, trailing zero dropped.
 			target:       "/convert?from=GBP&to=JPY&amount=10",
 			want:         `{"from":"GBP","to":"JPY","amount":10,"rate":192.68321513,"converted":1927,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			// The largest amount allowed, converted exactly.
 			target:       "/convert?from=GBP&to=JPY&amount=999999999999999.9999999999",
 			want:         `{"from":"GBP","to":"JPY","amount":999999999999999.9999999999,"rate":192.68321513,"converted":192683215130023641,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			target:       "/convert?from=EUR&to=USD&amount=007.10",
 			want:         `{"from":"EUR","to":"USD","amount":7.10,"rate":1.125,"converted":7.99,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			target:       "/convert?from=EUR&to=USD&amount=0",
 			want:         `{"from":"EUR","to":"USD","amount":0,"rate":1.125,"converted":0.00,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			// A Saturday resolves to the Friday; winter time, so 16:00 CET is 15:00 UTC.
@@ -89,7 +89,7 @@ func TestConvert(t *testing.T) {
 			// 2025-05-13 is already today at UTC+14; it follows the newest rates.
 			target:       "/convert?from=EUR&to=USD&date=2025-05-13",
 			want:         `{"from":"EUR","to":"USD","amount":1,"rate":1.125,"converted":1.13,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 	}
 	for _, tt := range tests {
@@ -141,9 +141,9 @@ func TestConvertCacheLifetime(t *testing.T) {
 		stale        string
 	}{
 		{
-			name:         "newest, next publication in 55 minutes",
+			name:         "newest, next publication due in 45 minutes",
 			target:       "/convert?from=EUR&to=USD",
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 			stale:        "false",
 		},
 		{
@@ -154,17 +154,24 @@ func TestConvertCacheLifetime(t *testing.T) {
 			stale:        "false",
 		},
 		{
-			name:         "newest, within the grace after 16:00",
+			name:         "newest, published but not yet due",
+			edit:         func(cfg *server.Config) { cfg.Now = func() time.Time { return testNow.Add(42 * time.Minute) } },
+			target:       "/convert?from=EUR&to=USD",
+			cacheControl: "public, max-age=180",
+			stale:        "false",
+		},
+		{
+			name:         "newest, due but not held, not yet stale",
 			edit:         func(cfg *server.Config) { cfg.Now = func() time.Time { return testNow.Add(50 * time.Minute) } },
 			target:       "/convert?from=EUR&to=USD",
-			cacheControl: "public, max-age=300",
+			cacheControl: "public, max-age=60, stale-while-revalidate=60",
 			stale:        "false",
 		},
 		{
 			name:         "newest, stale",
 			edit:         withStale(t),
 			target:       "/convert?from=EUR&to=USD",
-			cacheControl: "public, max-age=60",
+			cacheControl: "public, max-age=60, stale-while-revalidate=60",
 			stale:        "true",
 		},
 		{
@@ -178,7 +185,7 @@ func TestConvertCacheLifetime(t *testing.T) {
 			name:         "a date after the newest held, stale store",
 			edit:         withStale(t),
 			target:       "/convert?from=EUR&to=USD&date=2025-05-12",
-			cacheControl: "public, max-age=60",
+			cacheControl: "public, max-age=60, stale-while-revalidate=60",
 			stale:        "true",
 		},
 	}

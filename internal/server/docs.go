@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"slices"
@@ -64,27 +65,29 @@ func mustLoadSpec() *apiSpec {
 	return spec
 }
 
-func handleOpenAPI(spec *apiSpec) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if q := parseQuery(r); len(q.errs) > 0 {
-			writeProblem(w, r, invalidRequest(q.errs))
-			return
+func handleOpenAPI(logger *slog.Logger, spec *apiSpec) http.Handler {
+	return serveAPI(logger, func(w http.ResponseWriter, r *http.Request) error {
+		q := parseQuery(r)
+		if err := q.err(); err != nil {
+			return err
 		}
-		writeBody(w, r, "application/json; charset=utf-8", spec.raw, cacheDocs)
+		writeBody(w, r, headerJSON, spec.raw, []string{cacheDocs})
+		return nil
 	})
 }
 
 // handleDocs renders the OpenAPI document as one self-contained page: no
 // scripts, no fonts, no CDN, so it works offline and under a strict CSP.
-func handleDocs(spec *apiSpec) http.Handler {
+func handleDocs(logger *slog.Logger, spec *apiSpec) http.Handler {
 	page := renderDocs(spec)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if q := parseQuery(r); len(q.errs) > 0 {
-			writeProblem(w, r, invalidRequest(q.errs))
-			return
+	return serveAPI(logger, func(w http.ResponseWriter, r *http.Request) error {
+		q := parseQuery(r)
+		if err := q.err(); err != nil {
+			return err
 		}
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
-		writeBody(w, r, "text/html; charset=utf-8", page, cacheDocs)
+		writeBody(w, r, []string{"text/html; charset=utf-8"}, page, []string{cacheDocs})
+		return nil
 	})
 }
 

@@ -14,11 +14,10 @@ import (
 // one-hour grace, an answer at 16:01 must expire when Monday's rates are
 // due (16:05, the refresher's settle time), not at 17:00.
 func TestNewestRatesExpireWhenTheNextPublicationIsDue(t *testing.T) {
-	const grace = time.Hour // RATES_STALE_AFTER's default
+	const grace = time.Hour                                    // RATES_STALE_AFTER's default
 	at := time.Date(2025, time.May, 12, 14, 1, 0, 0, time.UTC) // Monday 16:01 CEST; Friday 2025-05-09 is the newest held
 	h, _ := newHandler(t, func(cfg *server.Config) {
-		cfg.Rates = rates.NewStore(testHistory(t), grace)
-		cfg.Grace = grace
+		cfg.Rates = rates.NewStore(testHistory(t), rates.Policy{Settle: 5 * time.Minute, StaleAfter: grace})
 		cfg.Now = func() time.Time { return at }
 	})
 	rec := get(t, h, "/convert?from=EUR&to=USD")

@@ -25,11 +25,10 @@ func BenchmarkConvertHandler(b *testing.B) {
 	history, _ := currency.NewHistory(days)
 	h := server.NewHandler(server.Config{
 		Logger:           slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Rates:            rates.NewStore(history, time.Hour),
+		Rates:            rates.NewStore(history, rates.Policy{Settle: 5 * time.Minute, StaleAfter: time.Hour}),
 		Version:          "bench",
 		HostIP:           func() string { return "127.0.0.1" },
 		MetricsNamespace: "CurrencyAPI",
-		Grace:            time.Hour,
 		Now:              time.Now,
 	})
 	req := httptest.NewRequest(http.MethodGet, "/convert?from=GBP&to=JPY&amount=2500.75", nil)

@@ -18,25 +18,17 @@ import (
 )
 
 // Fixed clocks. testNow is a Monday at 15:20 in Frankfurt: Friday
-// 2025-05-09 is the newest publication due, and Monday's is due at 16:00
-// CEST (14:00 UTC) plus grace, 55 minutes later.
+// 2025-05-09 is the newest publication, and Monday's is due at 16:05 CEST
+// (14:05 UTC), 45 minutes later. At testNowT, Tuesday 17:00 CEST, Monday's
+// and Tuesday's rates are missing: the store is stale.
 var (
 	testNow  = time.Date(2025, time.May, 12, 13, 20, 0, 0, time.UTC)
-	testNowT = testNow.Add(24*time.Hour + 100*time.Minute) // Tuesday 17:00 CEST: Monday's and Tuesday's rates are missing
+	testNowT = testNow.Add(24*time.Hour + 100*time.Minute)
 )
 
-const testGrace = 15 * time.Minute
-
-// fakeRates is a rate store whose freshness the test decides.
-type fakeRates struct {
-	history *currency.History
-	fresh   rates.Freshness
-}
-
-var _ server.Rates = (*fakeRates)(nil)
-
-func (f *fakeRates) History() *currency.History          { return f.history }
-func (f *fakeRates) Freshness(time.Time) rates.Freshness { return f.fresh }
+// testPolicy is the freshness policy of the test stores: due five minutes
+// after 16:00, stale fifteen minutes after.
+var testPolicy = rates.Policy{Settle: 5 * time.Minute, StaleAfter: 15 * time.Minute}
 
 // day builds one publication from code/rate pairs.
 func day(t testing.TB, date, source string, pairs ...string) currency.Day {
@@ -85,25 +77,11 @@ func date(t testing.TB, s string) currency.Date {
 	return d
 }
 
-// freshRates is the default store: current at testNow.
-func freshRates(t testing.TB) *fakeRates {
+// testStore is the real rate store over testHistory: what it answers at a
+// given instant is the rates package's policy, not the test's.
+func testStore(t testing.TB) *rates.Store {
 	t.Helper()
-	return &fakeRates{history: testHistory(t), fresh: rates.Freshness{
-		Latest:   date(t, "2025-05-09"),
-		Expected: date(t, "2025-05-09"),
-		Age:      testNow.Sub(currency.PublicationTime(date(t, "2025-05-09"))),
-	}}
-}
-
-// staleRates is the store at testNowT, when the upstream has been failing.
-func staleRates(t testing.TB) *fakeRates {
-	t.Helper()
-	return &fakeRates{history: testHistory(t), fresh: rates.Freshness{
-		Latest:   date(t, "2025-05-09"),
-		Expected: date(t, "2025-05-13"),
-		Stale:    true,
-		Age:      testNowT.Sub(currency.PublicationTime(date(t, "2025-05-09"))),
-	}}
+	return rates.NewStore(testHistory(t), testPolicy)
 }
 
 // logBuffer collects log lines; safe for a server's goroutines.
@@ -144,12 +122,12 @@ func testConfig(t testing.TB) server.Config {
 	t.Helper()
 	return server.Config{
 		Logger:           slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Rates:            freshRates(t),
+		Rates:            testStore(t),
 		Version:          "1.2.3-test",
 		HostIP:           func() string { return "10.0.1.23" },
+		Snapshot:         server.Snapshot{Date: date(t, "2025-05-09"), SHA256: strings.Repeat("ab", 32)},
 		CORSOrigins:      []string{"https://app.example.com", "https://admin.example.com"},
 		MetricsNamespace: "CurrencyAPI",
-		Grace:            testGrace,
 		Now:              func() time.Time { return testNow },
 	}
 }
@@ -167,10 +145,9 @@ func newHandler(t testing.TB, edit ...func(*server.Config)) (http.Handler, *logB
 	return server.NewHandler(cfg), logs
 }
 
-// withStale switches the configuration to the stale store and clock.
-func withStale(t testing.TB) func(*server.Config) {
+// withStale moves the clock to testNowT, when the store is stale.
+func withStale(testing.TB) func(*server.Config) {
 	return func(cfg *server.Config) {
-		cfg.Rates = staleRates(t)
 		cfg.Now = func() time.Time { return testNowT }
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"path"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -43,11 +45,11 @@ func requestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b[:])
 		}
 		h := w.Header()
-		h.Set("X-Request-Id", id)
-		h.Set("X-Content-Type-Options", "nosniff")
+		h["X-Request-Id"] = []string{id}
+		h["X-Content-Type-Options"] = headerNosniff
 		// Every response says how to cache it; handlers replace this default,
 		// so redirects and anything the router answers itself are not cached.
-		h.Set("Cache-Control", cacheNoStore)
+		h["Cache-Control"] = headerNoStore
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
 	})
 }
@@ -209,6 +211,12 @@ func checkTarget(max int) func(http.Handler) http.Handler {
 
 // cors lets browsers on the allowed origins read responses. The API is
 // read-only and uses no credentials, so only GET and HEAD are offered.
+//
+// With "*" every response carries Access-Control-Allow-Origin: * whether or
+// not the request had an Origin, so it does not vary and any cached copy
+// serves any page. With a list, the header names the request's origin only
+// when it is listed, so every response varies by Origin, and says so, or a
+// cache would hand one origin's answer to another.
 func cors(origins []string) func(http.Handler) http.Handler {
 	anyOrigin := slices.Contains(origins, "*")
 	return func(next http.Handler) http.Handler {
@@ -217,21 +225,22 @@ func cors(origins []string) func(http.Handler) http.Handler {
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			if !anyOrigin {
-				h.Add("Vary", "Origin")
-			}
 			origin := r.Header.Get("Origin")
-			allowed := origin != "" && (anyOrigin || slices.Contains(origins, origin))
+			allowed := anyOrigin || (origin != "" && slices.Contains(origins, origin))
+			switch {
+			case anyOrigin:
+				h["Access-Control-Allow-Origin"] = headerAnyOrigin
+			case allowed:
+				h["Vary"] = headerVaryOrigin
+				h["Access-Control-Allow-Origin"] = []string{origin}
+			default:
+				h["Vary"] = headerVaryOrigin
+			}
 			if allowed {
-				if anyOrigin {
-					h.Set("Access-Control-Allow-Origin", "*")
-				} else {
-					h.Set("Access-Control-Allow-Origin", origin)
-				}
-				h.Set("Access-Control-Expose-Headers", "ETag, X-Request-Id, "+staleHeader)
+				h["Access-Control-Expose-Headers"] = headerExposed
 			}
 			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-				if !allowed {
+				if !allowed || origin == "" {
 					writeProblem(w, r, plainProblem(http.StatusForbidden, "origin not allowed"))
 					return
 				}
@@ -245,4 +254,37 @@ func cors(origins []string) func(http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+var (
+	headerVaryOrigin = []string{"Origin"}
+	headerExposed    = []string{"ETag, X-Request-Id, " + staleHeader}
+)
+
+// cleanPath routes a path with empty, "." or ".." segments as its clean
+// form, as the mux would after redirecting to it, so the mux never answers
+// with its own redirect in text/html. A trailing slash stays, as the mux
+// keeps it: "/convert/" is no resource. Like the mux, it cleans the path as
+// sent, so an escaped "%2e%2e" is a segment name, not "..". The response,
+// and the instance of a problem, are the clean path's.
+func cleanPath(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sent := r.URL.EscapedPath()
+		clean := path.Clean(sent)
+		if strings.HasSuffix(sent, "/") && clean != "/" {
+			clean += "/"
+		}
+		if clean != sent && strings.HasPrefix(sent, "/") {
+			// Cleaning only drops segments of a valid escaped path, so
+			// what is left unescapes.
+			if unescaped, err := url.PathUnescape(clean); err == nil {
+				r2 := *r
+				u := *r.URL
+				u.Path, u.RawPath = unescaped, clean
+				r2.URL = &u
+				r = &r2
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }

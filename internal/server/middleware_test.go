@@ -167,8 +167,8 @@ func TestCORS(t *testing.T) {
 // panicRates is a store with a bug.
 type panicRates struct{}
 
-func (panicRates) History() *currency.History          { panic("boom") }
-func (panicRates) Freshness(time.Time) rates.Freshness { panic("boom") }
+func (panicRates) Lookup(time.Time, currency.Date) (rates.Answer, bool) { panic("boom") }
+func (panicRates) Status(time.Time) rates.Status                        { panic("boom") }
 
 func TestPanicIsInternalError(t *testing.T) {
 	for _, target := range []string{"/convert?from=USD&to=EUR", "/rates", "/currencies", "/health"} {

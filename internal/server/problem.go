@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 )
@@ -37,6 +39,47 @@ func invalidRequest(errs []paramError) problem {
 		Status: http.StatusBadRequest,
 		Detail: detail,
 		Errors: errs,
+	}
+}
+
+// invalidParams is the error of a request with problems in its parameters:
+// every one of them, so the client can fix them all at once.
+type invalidParams struct{ errs []paramError }
+
+func (e *invalidParams) Error() string { return invalidRequest(e.errs).Detail }
+
+// errNoRates is the impossible case of an empty history: the embedded
+// snapshot always holds rates, so it is a server fault, not the client's.
+var errNoRates = errors.New("no exchange rates are loaded")
+
+// apiHandler is a handler that returns its failure instead of answering it,
+// so that one place, serveAPI, turns errors into problems.
+type apiHandler func(w http.ResponseWriter, r *http.Request) error
+
+// serveAPI answers an apiHandler's error with the problem problemFor maps
+// it to.
+func serveAPI(logger *slog.Logger, h apiHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			writeProblem(w, r, problemFor(logger, r, err))
+		}
+	})
+}
+
+// problemFor is the one mapping from errors to problems. The client's
+// mistakes are 400s that say what to fix; anything else is a server fault,
+// logged here, once, and answered without detail.
+func problemFor(logger *slog.Logger, r *http.Request, err error) problem {
+	var invalid *invalidParams
+	switch {
+	case errors.As(err, &invalid):
+		return invalidRequest(invalid.errs)
+	case errors.Is(err, errNoRates):
+		logger.Error("no rates", "error", err, "request_id", requestIDFrom(r.Context()))
+		return plainProblem(http.StatusServiceUnavailable, errNoRates.Error())
+	default:
+		logger.Error("internal error", "error", err, "request_id", requestIDFrom(r.Context()))
+		return internalError()
 	}
 }
 

@@ -17,47 +17,107 @@ import (
 // query reads a request's parameters into typed values, collecting every
 // problem so the client learns them all at once.
 type query struct {
-	values url.Values
+	params []param
 	errs   []paramError
 	// malformed is set when some part of the query string could not be
-	// read: a parameter missing from values may be in that part, so it is
+	// read: a parameter missing from params may be in that part, so it is
 	// not reported as missing.
 	malformed bool
 }
 
+// param is one name of the query string, its first value and how many
+// times it was given.
+type param struct {
+	name, value string
+	count       int
+}
+
+// maxInlineParams covers every valid request: no endpoint takes more.
+const maxInlineParams = 4
+
 // parseQuery splits the query string and rejects malformed escapes, unknown
 // parameters (a typo must not silently become a default) and repetitions.
 // The parts that can be read are kept, so their problems are reported too.
-func parseQuery(r *http.Request, known ...string) *query {
-	q := &query{}
-	values, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
+// It reads the query string as url.ParseQuery does (pairs split on "&",
+// a ";" refused, "+" and %-escapes decoded) without building url.Values:
+// this runs on every request.
+func parseQuery(r *http.Request, known ...string) query {
+	q := query{params: make([]param, 0, maxInlineParams)}
+	for rest := r.URL.RawQuery; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" {
+			continue
+		}
+		if strings.Contains(pair, ";") {
+			q.malformed = true
+			continue
+		}
+		name, value, _ := strings.Cut(pair, "=")
+		name, okName := unescape(name)
+		value, okValue := unescape(value)
+		if !okName || !okValue {
+			q.malformed = true
+			continue
+		}
+		q.add(name, value)
+	}
+	if q.malformed {
 		q.fail("query", "is not a valid URL query string")
-		q.malformed = true
 	}
-	q.values = values
-	names := make([]string, 0, len(values))
-	for name := range values {
-		names = append(names, name)
+	if len(q.params) == 0 {
+		return q
 	}
-	slices.Sort(names)
-	unknown := "is not a parameter of this endpoint, which takes none"
-	if len(known) > 0 {
-		unknown = "is not a parameter of this endpoint; known parameters: " + strings.Join(known, ", ")
+	// Problems are reported in name order, whatever order they came in.
+	var bad []param
+	for _, p := range q.params {
+		if !slices.Contains(known, p.name) || p.count > 1 {
+			bad = append(bad, p)
+		}
 	}
-	for _, name := range names {
+	slices.SortFunc(bad, func(a, b param) int { return strings.Compare(a.name, b.name) })
+	for _, p := range bad {
 		switch {
-		case !slices.Contains(known, name):
-			q.fail(name, unknown)
-		case len(values[name]) > 1:
-			q.fail(name, "must be given at most once")
+		case !slices.Contains(known, p.name) && len(known) == 0:
+			q.fail(p.name, "is not a parameter of this endpoint, which takes none")
+		case !slices.Contains(known, p.name):
+			q.fail(p.name, "is not a parameter of this endpoint; known parameters: "+strings.Join(known, ", "))
+		default:
+			q.fail(p.name, "must be given at most once")
 		}
 	}
 	return q
 }
 
+// unescape decodes a query component, and only allocates when it has to.
+func unescape(s string) (string, bool) {
+	if !strings.ContainsAny(s, "%+") {
+		return s, true
+	}
+	out, err := url.QueryUnescape(s)
+	return out, err == nil
+}
+
+func (q *query) add(name, value string) {
+	for i := range q.params {
+		if q.params[i].name == name {
+			q.params[i].count++
+			return
+		}
+	}
+	q.params = append(q.params, param{name: name, value: value, count: 1})
+}
+
 func (q *query) fail(name, detail string) {
 	q.errs = append(q.errs, paramError{Parameter: name, Detail: detail})
+}
+
+// err returns every problem found so far as one error, or nil.
+func (q *query) err() error {
+	if len(q.errs) == 0 {
+		return nil
+	}
+	return &invalidParams{errs: q.errs}
 }
 
 // failed reports whether name, or the query string as a whole, already has
@@ -71,22 +131,29 @@ func (q *query) failed(name string) bool {
 	return false
 }
 
-// raw returns a parameter's value; present is false when it is absent or was
-// already reported as unknown or repeated.
-func (q *query) raw(name string) (value string, present bool) {
-	v, ok := q.values[name]
-	if !ok || len(v) != 1 {
-		return "", false
+// lookup returns how many times name was given, and its first value.
+func (q *query) lookup(name string) (value string, count int) {
+	for _, p := range q.params {
+		if p.name == name {
+			return p.value, p.count
+		}
 	}
-	return v[0], true
+	return "", 0
+}
+
+// raw returns a parameter's value; present is false when it is absent or was
+// already reported as repeated.
+func (q *query) raw(name string) (value string, present bool) {
+	v, n := q.lookup(name)
+	return v, n == 1
 }
 
 // code reads a currency code; required codes must be present.
 func (q *query) code(name string, required bool) (currency.Code, bool) {
-	s, ok := q.raw(name)
-	if !ok {
+	s, n := q.lookup(name)
+	if n != 1 {
 		// A repeated parameter was reported already; it is not missing.
-		if required && len(q.values[name]) == 0 && !q.malformed {
+		if required && n == 0 && !q.malformed {
 			q.fail(name, "is required: a three-letter ISO 4217 code such as USD")
 		}
 		return "", false
@@ -142,12 +209,13 @@ func (q *query) amount(name string) apd.Decimal {
 }
 
 // date reads an optional publication date between the first ECB
-// publication and today. "Today" is taken at UTC+14, the earliest time zone,
-// so no client anywhere is refused its own current date.
-func (q *query) date(name string, now time.Time) (currency.Date, bool) {
+// publication and today, and returns 0 when it is absent or invalid.
+// "Today" is taken at UTC+14, the earliest time zone, so no client anywhere
+// is refused its own current date.
+func (q *query) date(name string, now time.Time) currency.Date {
 	s, ok := q.raw(name)
 	if !ok {
-		return 0, false
+		return 0
 	}
 	d, err := currency.ParseDate(s)
 	switch {
@@ -158,9 +226,9 @@ func (q *query) date(name string, now time.Time) (currency.Date, bool) {
 	case d > currency.DateOf(now.In(earliestZone)):
 		q.fail(name, "must not be in the future")
 	default:
-		return d, true
+		return d
 	}
-	return 0, false
+	return 0
 }
 
 var earliestZone = time.FixedZone("UTC+14", 14*3600)

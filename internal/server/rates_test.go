@@ -27,37 +27,37 @@ func TestRates(t *testing.T) {
 			name:         "default base EUR, every currency of the day",
 			target:       "/rates",
 			want:         `{"base":"EUR","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{"GBP":0.846,"JPY":163.01,"USD":1.125}}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			name:         "base USD with symbols, the base left out",
 			target:       "/rates?base=usd&symbols=EUR,gbp,JPY,USD",
 			want:         `{"base":"USD","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{"EUR":0.888888888889,"GBP":0.752,"JPY":144.897777778}}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			name:         "base USD, all symbols: EUR in, USD out",
 			target:       "/rates?base=USD",
 			want:         `{"base":"USD","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{"EUR":0.888888888889,"GBP":0.752,"JPY":144.897777778}}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			name:         "only the base asked for",
 			target:       "/rates?base=GBP&symbols=GBP",
 			want:         `{"base":"GBP","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{}}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			name:         "duplicate symbols count once",
 			target:       "/rates?symbols=USD,usd,USD",
 			want:         `{"base":"EUR","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{"USD":1.125}}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			name:         "small cross rate keeps 12 significant digits",
 			target:       "/rates?base=JPY&symbols=EUR",
 			want:         `{"base":"JPY","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{"EUR":0.00613459296976}}`,
-			cacheControl: "public, max-age=3300",
+			cacheControl: "public, max-age=2700",
 		},
 		{
 			name:         "historical: a Sunday resolves to the Friday, withdrawn currency included",
@@ -76,7 +76,7 @@ func TestRates(t *testing.T) {
 			stale:        true,
 			target:       "/rates?symbols=USD",
 			want:         `{"base":"EUR","date":"2025-05-09","source":"ecb","stale":true,"timestamp":"2025-05-09T14:00:00Z","rates":{"USD":1.125}}`,
-			cacheControl: "public, max-age=60",
+			cacheControl: "public, max-age=60, stale-while-revalidate=60",
 		},
 	}
 	for _, tt := range tests {
@@ -133,7 +133,7 @@ func decodeCurrencies(t *testing.T, h http.Handler) []currencyEntry {
 func TestCurrencies(t *testing.T) {
 	h, _ := newHandler(t)
 	rec := get(t, h, "/currencies")
-	if got, want := rec.Header().Get("Cache-Control"), "public, max-age=3300"; got != want {
+	if got, want := rec.Header().Get("Cache-Control"), "public, max-age=2700"; got != want {
 		t.Errorf("Cache-Control = %q, want %q", got, want)
 	}
 	if rec.Header().Get("ETag") == "" {
@@ -167,7 +167,7 @@ func snapshotStore(t testing.TB) *rates.Store {
 		t.Fatalf("ecb.Snapshot: %v", err)
 	}
 	h, _ := currency.NewHistory(days)
-	return rates.NewStore(h, testGrace)
+	return rates.NewStore(h, testPolicy)
 }
 
 func TestCurrenciesSnapshot(t *testing.T) {
@@ -219,13 +219,13 @@ func TestHealth(t *testing.T) {
 		{
 			name:  "fresh",
 			edit:  func(*server.Config) {},
-			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-12T13:20:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"ecb","stale":false,"expected":"2025-05-09","age_seconds":256800}}`,
+			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-12T13:20:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"ecb","stale":false,"behind":false,"expected":"2025-05-09","next_due":"2025-05-12T14:05:00Z","age_seconds":256800},"snapshot":{"date":"2025-05-09","sha256":"abababababababababababababababababababababababababababababababab"}}`,
 			stale: "false",
 		},
 		{
 			name:  "stale is still healthy",
 			edit:  withStale(t),
-			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-13T15:00:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"ecb","stale":true,"expected":"2025-05-13","age_seconds":349200}}`,
+			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-13T15:00:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"ecb","stale":true,"behind":true,"expected":"2025-05-13","next_due":"2025-05-12T14:05:00Z","age_seconds":349200},"snapshot":{"date":"2025-05-09","sha256":"abababababababababababababababababababababababababababababababab"}}`,
 			stale: "true",
 		},
 		{
@@ -233,7 +233,7 @@ func TestHealth(t *testing.T) {
 			edit: func(cfg *server.Config) {
 				cfg.Now = func() time.Time { return testNow.In(time.FixedZone("CEST", 2*3600)) }
 			},
-			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-12T13:20:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"ecb","stale":false,"expected":"2025-05-09","age_seconds":256800}}`,
+			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-12T13:20:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"ecb","stale":false,"behind":false,"expected":"2025-05-09","next_due":"2025-05-12T14:05:00Z","age_seconds":256800},"snapshot":{"date":"2025-05-09","sha256":"abababababababababababababababababababababababababababababababab"}}`,
 			stale: "false",
 		},
 		{
@@ -242,7 +242,7 @@ func TestHealth(t *testing.T) {
 				cfg.Rates = snapshotStore(t)
 				cfg.Now = func() time.Time { return testNow.Add(7 * 24 * time.Hour) }
 			},
-			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-19T13:20:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"snapshot","stale":true,"expected":"2025-05-16","age_seconds":861600}}`,
+			want:  `{"status":"healthy","host_ip":"10.0.1.23","timestamp":"2025-05-19T13:20:00Z","version":"1.2.3-test","rates":{"date":"2025-05-09","source":"snapshot","stale":true,"behind":true,"expected":"2025-05-16","next_due":"2025-05-12T14:05:00Z","age_seconds":861600},"snapshot":{"date":"2025-05-09","sha256":"abababababababababababababababababababababababababababababababab"}}`,
 			stale: "true",
 		},
 	}

@@ -4,48 +4,119 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/cockroachdb/apd/v3"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/currency"
+	"github.com/currency-convertor-ecs/currency-api/internal/rates"
 )
 
-// Cache-Control values shared by several handlers.
+// Cache-Control values that do not depend on the rates.
 const (
 	cacheNoStore = "no-store"
-	// cacheFinal is for answers that can no longer change: rates of a past
-	// publication. One day matches the CloudFront maximum TTL.
-	cacheFinal = "public, max-age=86400"
-	cacheDocs  = "public, max-age=3600"
+	cacheDocs    = "public, max-age=3600"
 )
 
-// respond writes v as JSON with a strong ETag over the exact bytes sent, and
-// answers 304 Not Modified when the client already holds them.
-func respond(w http.ResponseWriter, r *http.Request, logger *slog.Logger, v any, cacheControl string) {
-	body, err := json.Marshal(v)
-	if err != nil {
-		logger.Error("encode response", "error", err, "request_id", requestIDFrom(r.Context()))
-		writeProblem(w, r, internalError())
-		return
+// cacheControl formats the cache lifetime the store chose for an answer.
+func cacheControl(a rates.Answer) string {
+	switch {
+	case a.Final && a.MaxAge == rates.MaxAgeFinal:
+		return cacheFinal
+	case a.MaxAge == rates.MaxAgeBehind && a.Revalidate == rates.MaxAgeBehind:
+		return cacheBehind
 	}
-	writeBody(w, r, "application/json; charset=utf-8", append(body, '\n'), cacheControl)
+	v := "public, max-age=" + strconv.FormatInt(int64(a.MaxAge/time.Second), 10)
+	if a.Revalidate > 0 {
+		v += ", stale-while-revalidate=" + strconv.FormatInt(int64(a.Revalidate/time.Second), 10)
+	}
+	return v
 }
 
-// writeBody sends body with validators; shared by JSON and the docs page.
-func writeBody(w http.ResponseWriter, r *http.Request, contentType string, body []byte, cacheControl string) {
-	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+// The two lifetimes most answers get, formatted once.
+var (
+	cacheFinal  = "public, max-age=" + strconv.Itoa(int(rates.MaxAgeFinal/time.Second))
+	cacheBehind = "public, max-age=" + strconv.Itoa(int(rates.MaxAgeBehind/time.Second)) +
+		", stale-while-revalidate=" + strconv.Itoa(int(rates.MaxAgeBehind/time.Second))
+)
+
+// Header values shared by every response that carries them. net/http only
+// reads a header's []string, so one slice can serve every response; it is
+// never appended to in place (cap 1 makes any append copy).
+var (
+	headerJSON      = []string{"application/json; charset=utf-8"}
+	headerTrue      = []string{"true"}
+	headerFalse     = []string{"false"}
+	headerNoStore   = []string{cacheNoStore}
+	headerFinal     = []string{cacheFinal}
+	headerBehind    = []string{cacheBehind}
+	headerNosniff   = []string{"nosniff"}
+	headerAnyOrigin = []string{"*"}
+)
+
+func formatBool(b bool) string { return strconv.FormatBool(b) }
+
+// respond sends a JSON body answered from the rates: their staleness, and
+// the cache lifetime the store chose.
+func respond(w http.ResponseWriter, r *http.Request, body []byte, a rates.Answer) error {
 	h := w.Header()
-	h.Set("Cache-Control", cacheControl)
-	h.Set("ETag", etag)
-	if matchesETag(r.Header.Values("If-None-Match"), etag) {
+	if a.Stale {
+		h[staleHeader] = headerTrue
+	} else {
+		h[staleHeader] = headerFalse
+	}
+	var cache []string
+	switch cc := cacheControl(a); cc {
+	case cacheFinal:
+		cache = headerFinal
+	case cacheBehind:
+		cache = headerBehind
+	default:
+		cache = []string{cc}
+	}
+	writeBody(w, r, headerJSON, body, cache)
+	return nil
+}
+
+// respondJSON encodes v with encoding/json, for the answers off the hot path.
+func respondJSON(w http.ResponseWriter, r *http.Request, v any, cache string) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	writeBody(w, r, headerJSON, append(body, '\n'), []string{cache})
+	return nil
+}
+
+// writeBody sends body with a strong ETag over its exact bytes, and answers
+// 304 Not Modified when the client already holds them. It is shared by JSON
+// and the docs page.
+func writeBody(w http.ResponseWriter, r *http.Request, contentType []string, body []byte, cacheControl []string) {
+	// The entity tag and the length share one string and one slice of
+	// header values: two allocations for four headers.
+	sum := sha256.Sum256(body)
+	var buf [2 + 32 + 20]byte
+	b := append(buf[:0], '"')
+	b = hex.AppendEncode(b, sum[:16])
+	b = append(b, '"')
+	b = strconv.AppendInt(b, int64(len(body)), 10)
+	s := string(b)
+	etag, length := s[:34], s[34:]
+	values := []string{etag, length}
+	h := w.Header()
+	h["Cache-Control"] = cacheControl
+	h["Etag"] = values[0:1:1]
+	if matchesETag(r.Header["If-None-Match"], etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Type", contentType)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = contentType
+	h["Content-Length"] = values[1:2:2]
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = w.Write(body)
@@ -67,7 +138,135 @@ func matchesETag(headers []string, etag string) bool {
 	return false
 }
 
-// number writes an exact decimal as a JSON number with all its digits.
-func number(d *apd.Decimal) json.Number {
-	return json.Number(d.Text('f'))
+// jsonObject writes one JSON object member by member into a pooled buffer:
+// the hot handlers' bodies are a handful of strings, exact decimals and a
+// date, and reflection over a struct (encoding/json) cost more than the
+// conversion itself. TestJSONObjectMatchesEncodingJSON checks its output
+// against encoding/json.
+type jsonObject struct {
+	buf   *[]byte
+	first bool
+}
+
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func newJSONObject() jsonObject {
+	buf := bodyPool.Get().(*[]byte)
+	*buf = append((*buf)[:0], '{')
+	return jsonObject{buf: buf, first: true}
+}
+
+// free returns the buffer to the pool; the body must not be used after.
+func (o jsonObject) free() {
+	if cap(*o.buf) <= 64<<10 { // a huge body once must not stay pinned
+		bodyPool.Put(o.buf)
+	}
+}
+
+func (o *jsonObject) key(k string) {
+	if !o.first {
+		*o.buf = append(*o.buf, ',')
+	}
+	o.first = false
+	*o.buf = appendJSONString(*o.buf, k)
+	*o.buf = append(*o.buf, ':')
+}
+
+func (o *jsonObject) str(k, v string) {
+	o.key(k)
+	*o.buf = appendJSONString(*o.buf, v)
+}
+
+// decimal writes an exact decimal as a JSON number with all its digits.
+func (o *jsonObject) decimal(k string, d *apd.Decimal) {
+	o.key(k)
+	*o.buf = d.Append(*o.buf, 'f')
+}
+
+func (o *jsonObject) boolean(k string, v bool) {
+	o.key(k)
+	*o.buf = strconv.AppendBool(*o.buf, v)
+}
+
+func (o *jsonObject) date(k string, d currency.Date) {
+	o.key(k)
+	*o.buf = append(*o.buf, '"')
+	*o.buf, _ = d.AppendText(*o.buf)
+	*o.buf = append(*o.buf, '"')
+}
+
+func (o *jsonObject) time(k string, t time.Time, layout string) {
+	o.key(k)
+	*o.buf = append(*o.buf, '"')
+	*o.buf = t.UTC().AppendFormat(*o.buf, layout)
+	*o.buf = append(*o.buf, '"')
+}
+
+// object starts a nested object; close it before writing to o again.
+func (o *jsonObject) object(k string) jsonObject {
+	o.key(k)
+	*o.buf = append(*o.buf, '{')
+	return jsonObject{buf: o.buf, first: true}
+}
+
+// close ends a nested object.
+func (o *jsonObject) close() { *o.buf = append(*o.buf, '}') }
+
+// end ends the outermost object with a newline, as every JSON body here
+// ends, and returns the body.
+func (o *jsonObject) end() []byte {
+	*o.buf = append(*o.buf, '}', '\n')
+	return *o.buf
+}
+
+// appendJSONString quotes s as encoding/json does with HTML escaping off:
+// quotes, backslashes and control characters escaped, invalid UTF-8
+// replaced by U+FFFD, U+2028 and U+2029 escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }

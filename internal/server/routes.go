@@ -11,12 +11,12 @@ func addRoutes(mux *http.ServeMux, cfg Config) {
 		path    string
 		handler http.Handler
 	}{
-		{"/health", handleHealth(cfg)},
-		{"/convert", handleConvert(cfg)},
-		{"/rates", handleRates(cfg)},
-		{"/currencies", handleCurrencies(cfg)},
-		{"/openapi.json", handleOpenAPI(spec)},
-		{"/docs", handleDocs(spec)},
+		{"/health", handleHealth(cfg.Logger, cfg.Rates, cfg.Now, cfg.Version, cfg.HostIP, cfg.Snapshot)},
+		{"/convert", handleConvert(cfg.Logger, cfg.Rates, cfg.Now)},
+		{"/rates", handleRates(cfg.Logger, cfg.Rates, cfg.Now)},
+		{"/currencies", handleCurrencies(cfg.Logger, cfg.Rates, cfg.Now)},
+		{"/openapi.json", handleOpenAPI(cfg.Logger, spec)},
+		{"/docs", handleDocs(cfg.Logger, spec)},
 	}
 	for _, rt := range routes {
 		mux.Handle("GET "+rt.path, rt.handler)

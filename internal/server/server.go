@@ -11,10 +11,12 @@ import (
 	"github.com/currency-convertor-ecs/currency-api/internal/rates"
 )
 
-// Rates is what the handlers need of the rate store.
+// Rates is what the handlers need of the rate store: an answer for a date,
+// with its freshness and cache lifetime, and the store's status. The policy
+// behind both is the store's; handlers only format it.
 type Rates interface {
-	History() *currency.History
-	Freshness(now time.Time) rates.Freshness
+	Lookup(now time.Time, date currency.Date) (rates.Answer, bool)
+	Status(now time.Time) rates.Status
 }
 
 // Config carries the handler's dependencies.
@@ -24,27 +26,37 @@ type Config struct {
 	Version string
 	// HostIP returns the task's private IPv4 address for /health.
 	HostIP func() string
+	// Snapshot identifies the embedded rates, for /health.
+	Snapshot Snapshot
 	// CORSOrigins lists the origins allowed to read responses from a
 	// browser; "*" allows any. Empty disables CORS headers.
 	CORSOrigins []string
 	// MetricsNamespace is the CloudWatch namespace of the metrics embedded
 	// in access log lines; empty disables them.
 	MetricsNamespace string
-	// Grace mirrors the store's publication grace, for cache lifetimes.
-	Grace time.Duration
-	Now   func() time.Time
+	Now              func() time.Time
 }
 
-// NewHandler returns the service's root handler.
+// NewHandler returns the service's root handler. A request goes through
+// the middleware in the order listed, then the routes.
 func NewHandler(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg)
-	var h http.Handler = mux
-	h = checkTarget(maxURILength)(h)
-	h = cors(cfg.CORSOrigins)(h) // outside checkTarget, so browsers can read a 414 too
-	h = recoverPanics(cfg.Logger)(h)
-	h = accessLog(cfg.Logger, cfg.MetricsNamespace, cfg.Now)(h)
-	h = requestID(h)
+	return chain(mux,
+		requestID, // first, so every line and problem carries the ID
+		accessLog(cfg.Logger, cfg.MetricsNamespace, cfg.Now), // sees the final status, panics included
+		recoverPanics(cfg.Logger),
+		cors(cfg.CORSOrigins), // before the checks, so browsers can read their problems too
+		checkTarget(maxURILength),
+		cleanPath, // last: the mux must never see a path it would redirect
+	)
+}
+
+// chain wraps h in middleware, the first listed outermost.
+func chain(h http.Handler, middleware ...func(http.Handler) http.Handler) http.Handler {
+	for i := len(middleware) - 1; i >= 0; i-- {
+		h = middleware[i](h)
+	}
 	return h
 }
 
