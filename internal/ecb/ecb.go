@@ -166,16 +166,31 @@ func (c *Client) get(ctx context.Context, feed string, limit int64, accept strin
 	return days, nil
 }
 
-// parseHistoryZip reads HistoryFeed: a zip archive holding exactly one file,
-// HistoryFile. A zip must be read from its end, so the (capped) body is
-// read whole first; the file is then inflated through a cap of its own,
-// whatever size the archive claims for it.
+// parseHistoryZip reads HistoryFeed (see UnzipHistory) into days. A zip
+// must be read from its end, so the capped body is read whole first.
 func parseHistoryZip(r io.Reader) ([]currency.Day, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	csv, err := UnzipHistory(body)
+	if err != nil {
+		return nil, err
+	}
+	days, err := parseCSV(bytes.NewReader(csv), sourceName)
+	if err != nil {
+		return nil, fmt.Errorf("%s in %s: %w", HistoryFile, HistoryFeed, err)
+	}
+	return days, nil
+}
+
+// UnzipHistory returns the CSV inside HistoryFeed: a zip archive holding
+// exactly one file, HistoryFile, which ParseCSV or LoadCSV then reads. The
+// file is inflated through a cap of HistoryFileMaxBytes whatever size the
+// archive claims for it (ErrTooLarge); any other layout, or a bad CRC-32, is
+// ErrFormat.
+func UnzipHistory(zipped []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s is not a zip archive: %w", ErrFormat, HistoryFeed, err)
 	}
@@ -195,23 +210,16 @@ func parseHistoryZip(r io.Reader) ([]currency.Day, error) {
 		return nil, fmt.Errorf("%w: %s in %s: %w", ErrFormat, HistoryFile, HistoryFeed, err)
 	}
 	defer rc.Close()
+	// Reading to the end makes archive/zip check the CRC-32 and the size.
 	capped := &cappedReader{r: rc, left: HistoryFileMaxBytes}
-	days, err := parseCSV(capped, sourceName)
+	csv, err := io.ReadAll(capped)
 	if capped.exceeded {
 		return nil, fmt.Errorf("%w: %s in %s is over %d bytes unzipped", ErrTooLarge, HistoryFile, HistoryFeed, HistoryFileMaxBytes)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s in %s: %w", HistoryFile, HistoryFeed, err)
-	}
-	// The CSV reader stops at the last row; reading on to the end makes
-	// archive/zip check the file's CRC-32 and size.
-	if _, err := io.Copy(io.Discard, capped); err != nil {
-		if capped.exceeded {
-			return nil, fmt.Errorf("%w: %s in %s is over %d bytes unzipped", ErrTooLarge, HistoryFile, HistoryFeed, HistoryFileMaxBytes)
-		}
 		return nil, fmt.Errorf("%w: %s in %s: %w", ErrFormat, HistoryFile, HistoryFeed, err)
 	}
-	return days, nil
+	return csv, nil
 }
 
 // cappedReader reads at most left bytes and fails once the body goes on
