@@ -23,12 +23,11 @@ import (
 func serviceHandler(history *currency.History) http.Handler {
 	return server.NewHandler(server.Config{
 		Logger:           slog.New(slog.NewJSONHandler(io.Discard, nil)),
-		Rates:            rates.NewStore(history, time.Hour),
+		Rates:            rates.NewStore(history, rates.Policy{Settle: 5 * time.Minute, StaleAfter: time.Hour}),
 		Version:          "bench",
 		HostIP:           func() string { return "127.0.0.1" },
 		CORSOrigins:      []string{"*"},
 		MetricsNamespace: "CurrencyAPI",
-		Grace:            time.Hour,
 		Now:              time.Now,
 	})
 }
