@@ -33,12 +33,19 @@ FROM gcr.io/distroless/static-debian12:nonroot
 ARG VERSION=dev
 ARG REVISION=unknown
 ARG CREATED=unknown
+# The embedded ECB history: its last publication and the sha256 of its CSV
+# (compare with sha256sum eurofxref-hist.csv); the pipeline passes them
+# from cmd/ratesnapshot info. Labels only: the binary does not change.
+ARG RATES_LAST_DATE=unknown
+ARG RATES_SHA256=unknown
 LABEL org.opencontainers.image.title="currency-api" \
       org.opencontainers.image.description="Currency conversion on the ECB euro reference rates" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.licenses="Apache-2.0" \
+      io.github.currency-convertor-ecs.currency-api.rates.last-date="${RATES_LAST_DATE}" \
+      io.github.currency-convertor-ecs.currency-api.rates.sha256="${RATES_SHA256}"
 COPY --from=build /out/currency-api /currency-api
 # The binary writes nothing to disk, so the container runs with a read-only
 # root filesystem; 65532 is distroless's "nonroot".

@@ -67,6 +67,9 @@ var denied = []struct{ name, pattern string }{
 
 // steps are the key commands, in the order they must first appear.
 var steps = []struct{ name, pattern string }{
+	// The embedded rates are refreshed before the tests, so they test the
+	// snapshot the image will carry.
+	{"snapshot refresh", `\bgo run \./cmd/ratesnapshot update\b`},
 	{"go test", `\bgo test\b`},
 	// The vulnerability gate on the module graph, before anything is pushed:
 	// the image has no OS packages for ECR's basic scan to find.
@@ -74,6 +77,13 @@ var steps = []struct{ name, pattern string }{
 	{"docker build", `\bdocker (buildx )?build\b`},
 	{"docker push", `\bdocker push\b`},
 	{"cmd/deploy", `\bgo run \./cmd/deploy\b`},
+}
+
+// snapshotLabels are the image's build arguments that describe the
+// embedded rates, each taken from cmd/ratesnapshot info after the refresh.
+var snapshotLabels = []struct{ arg, field string }{
+	{"RATES_LAST_DATE", "last"},
+	{"RATES_SHA256", "sha256"},
 }
 
 // deployFlags are the flags cmd/deploy must get, each from its contract
@@ -227,6 +237,40 @@ func checkBuildspec(text []byte) []error {
 		}
 	}
 
+	// The refresh is best effort with a bound: the ECB being down must not
+	// stop a release, nor hang it.
+	if i := at["snapshot refresh"]; i >= 0 {
+		c := unquoted(cmds[i])
+		if !regexp.MustCompile(`ratesnapshot update\b[^|\n]*-timeout[ =]\S+`).MatchString(c) {
+			fail("the snapshot refresh has no -timeout")
+		}
+		fallback := regexp.MustCompile(`ratesnapshot update\b[^|\n]*\|\|([^\n]*)`).FindStringSubmatch(c)
+		if fallback == nil || regexp.MustCompile(`\bexit\b|\bfalse\b`).MatchString(fallback[1]) {
+			fail("a failed snapshot refresh must not fail the build: give it an || fallback that goes on with the bundle's snapshot")
+		}
+	}
+
+	// The image is labelled with the snapshot it embeds.
+	if i := at["docker build"]; i >= 0 {
+		for _, l := range snapshotLabels {
+			if !regexp.MustCompile(`--build-arg ` + l.arg + `="?\$\{?` + l.arg + `\}?"?`).MatchString(cmds[i]) {
+				fail("docker build does not pass --build-arg %s=\"$%s\"", l.arg, l.arg)
+			}
+			from := regexp.MustCompile(`go run \./cmd/ratesnapshot info -field ` + l.field + `\b`)
+			ok := false
+			for _, j := range assigned[l.arg] {
+				for _, a := range assignment.FindAllStringSubmatch(cmds[j], -1) {
+					if a[1] == l.arg && j > at["snapshot refresh"] && j < i && from.MatchString(a[2]) {
+						ok = true
+					}
+				}
+			}
+			if !ok {
+				fail("$%s is not assigned from go run ./cmd/ratesnapshot info -field %s between the snapshot refresh and docker build", l.arg, l.field)
+			}
+		}
+	}
+
 	// The deploy gets every flag from its variable, and the image by the
 	// digest the push produced.
 	if i := at["cmd/deploy"]; i >= 0 {
@@ -324,6 +368,27 @@ func TestBuildspecToolchainMatchesDockerfile(t *testing.T) {
 	}
 }
 
+// The Dockerfile turns the snapshot's build arguments into labels of the
+// runtime image, so docker inspect tells which rates an image holds.
+func TestDockerfileSnapshotLabels(t *testing.T) {
+	df, err := os.ReadFile(dockerfilePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	final := string(df[strings.LastIndex(string(df), "\nFROM "):])
+	for _, l := range []struct{ arg, label string }{
+		{"RATES_LAST_DATE", "io.github.currency-convertor-ecs.currency-api.rates.last-date"},
+		{"RATES_SHA256", "io.github.currency-convertor-ecs.currency-api.rates.sha256"},
+	} {
+		if !regexp.MustCompile(`(?m)^ARG ` + l.arg + `(=|$)`).MatchString(final) {
+			t.Errorf("the runtime stage declares no ARG %s", l.arg)
+		}
+		if !strings.Contains(final, l.label+`="${`+l.arg+`}"`) {
+			t.Errorf("the runtime stage has no label %s=\"${%s}\"", l.label, l.arg)
+		}
+	}
+}
+
 // Every rule of checkBuildspec fires: each mutation of the real buildspec
 // breaks one rule, and the checker must report it.
 func TestBuildspecCheckerCatches(t *testing.T) {
@@ -409,6 +474,16 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 		// YAML reads an unquoted command with ": " in it as a map, which
 		// CodeBuild rejects: the checker reports it rather than skipping it.
 		{"command read as a map", insert(`echo "FAILED: x"; exit 1`), "parse:"},
+		{"no snapshot refresh", replace("go run ./cmd/ratesnapshot update", "echo ./cmd/ratesnapshot update"), "no snapshot refresh command"},
+		{"snapshot refresh after the tests", func(s string) string {
+			s = strings.Replace(s, "go run ./cmd/ratesnapshot update", "echo ./cmd/ratesnapshot update", 1)
+			return strings.Replace(s, "      - chmod 0755 scripts/build.sh\n", "      - go run ./cmd/ratesnapshot update -timeout 60s x || true\n      - chmod 0755 scripts/build.sh\n", 1)
+		}, "snapshot refresh must come before go test"},
+		{"snapshot refresh fails the build", replace(`|| echo "WARNING: kept the bundle's rates snapshot`, `|| exit 1 # "WARNING: kept the bundle's rates snapshot`), "must not fail the build"},
+		{"snapshot refresh without fallback", replace(`"$ECB_HISTORY_URL" || echo "WARNING`, `"$ECB_HISTORY_URL"; echo "WARNING`), "must not fail the build"},
+		{"snapshot refresh without timeout", replace("ratesnapshot update -timeout 60s", "ratesnapshot update"), "no -timeout"},
+		{"no snapshot label", replace(`          --build-arg RATES_SHA256="$RATES_SHA256" \`+"\n", ""), "does not pass --build-arg RATES_SHA256"},
+		{"snapshot label not from info", replace(`RATES_SHA256="$(go run ./cmd/ratesnapshot info -field sha256)"`, `RATES_SHA256="$(sha256sum internal/ecb/eurofxref-hist.csv.gz)"`), "$RATES_SHA256 is not assigned"},
 		{"moving version in a variable", replace("GOFLAGS: -mod=readonly", "GOFLAGS: -mod=readonly\n    TOOL: example.invalid/tool@latest"), "denied @latest"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
