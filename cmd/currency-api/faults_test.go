@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -81,10 +82,11 @@ const (
 	// faultDripEvery is the pace of the drip mode.
 	faultDripEvery = 100 * time.Millisecond
 	// The huge mode writes faultChunk bytes at a time and gives up by itself
-	// after faultHugeMax, twice the ECB client's cap on the full history:
-	// reaching it means the client did not stop reading at its cap.
+	// after faultHugeMax, the ECB client's cap on the full history and far
+	// more than loopback socket buffers absorb: reaching it means the
+	// client did not stop reading at its cap.
 	faultChunk   = 1 << 20
-	faultHugeMax = 2 * ecb.HistoryMaxBytes
+	faultHugeMax = ecb.HistoryMaxBytes + 32<<20
 )
 
 // faultFirstLive is the first publication after the embedded history, which
@@ -152,6 +154,37 @@ func faultECBFeed(days []currency.Date, namespace string) string {
 	}
 	b.WriteString("\t</Cube>\n</gesmes:Envelope>\n")
 	return b.String()
+}
+
+// faultECBZip is the ECB's full history as it publishes it zipped: one
+// eurofxref-hist.csv, newest first, with the trailing empty column.
+func faultECBZip(days []currency.Date) []byte {
+	var csv strings.Builder
+	csv.WriteString("Date,USD")
+	for _, r := range faultRates {
+		csv.WriteString("," + r[0])
+	}
+	csv.WriteString(",\n")
+	for i := len(days) - 1; i >= 0; i-- {
+		csv.WriteString(days[i].String() + "," + faultUSD(days[i]))
+		for _, r := range faultRates {
+			csv.WriteString("," + r[1])
+		}
+		csv.WriteString(",\n")
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	f, err := zw.Create(ecb.HistoryFile)
+	if err == nil {
+		_, err = io.WriteString(f, csv.String())
+	}
+	if err == nil {
+		err = zw.Close()
+	}
+	if err != nil {
+		panic("faultECBZip: " + err.Error()) // writing to memory cannot fail
+	}
+	return buf.Bytes()
 }
 
 // faultFrankfurterRates is the rates object of one Frankfurter publication.
@@ -352,8 +385,11 @@ func (u *faultUpstream) serveHealthy(w http.ResponseWriter, r *http.Request, new
 	switch {
 	case u.provider == providerECB && strings.HasSuffix(path, "/"+ecb.DailyFeed):
 		u.write(w, faultECBFeed([]currency.Date{newest}, faultECBNamespace))
-	case u.provider == providerECB && (strings.HasSuffix(path, "/"+ecb.RecentFeed) || strings.HasSuffix(path, "/"+ecb.HistoryFeed)):
+	case u.provider == providerECB && strings.HasSuffix(path, "/"+ecb.RecentFeed):
 		u.write(w, faultECBFeed(faultDays(faultFirstLive, newest), faultECBNamespace))
+	case u.provider == providerECB && strings.HasSuffix(path, "/"+ecb.HistoryFeed):
+		w.Header().Set("Content-Type", "application/zip")
+		_, _ = w.Write(faultECBZip(faultDays(faultFirstLive, newest)))
 	case u.provider == providerFrankfurter && strings.HasSuffix(path, "/latest"):
 		u.write(w, faultFrankfurterLatest(newest))
 	case u.provider == providerFrankfurter && strings.HasSuffix(path, ".."):
@@ -900,7 +936,7 @@ func TestFaultSuite(t *testing.T) {
 //
 // The daily feed is healthy but three publications ahead of what the
 // service holds, so every refresh goes on to the full history
-// (eurofxref-hist.xml; the 90-day feed is never trusted for 2025 dates when
+// (eurofxref-hist.zip; the 90-day feed is never trusted for 2025 dates when
 // today is 2026+), the feed with the largest cap, ecb.HistoryMaxBytes: the
 // stand-in streams whitespace until the client stops reading. Four such
 // fetches stream at least four caps.

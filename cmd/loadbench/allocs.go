@@ -27,6 +27,7 @@ func serviceHandler(history *currency.History) http.Handler {
 		Version:          "bench",
 		HostIP:           func() string { return "127.0.0.1" },
 		CORSOrigins:      []string{"*"},
+		AccessLog:        io.Discard,
 		MetricsNamespace: "CurrencyAPI",
 		Now:              time.Now,
 	})

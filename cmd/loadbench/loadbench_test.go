@@ -102,11 +102,10 @@ func TestParseWrkDuration(t *testing.T) {
 
 func snapshotHistory(t *testing.T) *currency.History {
 	t.Helper()
-	days, err := ecb.Snapshot()
+	h, _, err := ecb.LoadSnapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, _ := currency.NewHistory(days)
 	return h
 }
 

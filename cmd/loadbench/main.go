@@ -97,11 +97,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	defer func() { fmt.Fprintf(out, "\nload average at the end: %s\n", loadAverage()) }()
 	fmt.Fprintf(out, "load client: %s, -t%d -c%d -d%s --latency\n", version, wrkThreads, wrkConnections, cfg.duration)
 
-	snapshot, err := ecb.Snapshot()
+	history, _, err := ecb.LoadSnapshot()
 	if err != nil {
 		return err
 	}
-	history, _ := currency.NewHistory(snapshot)
 	workloads := []workload{
 		repeated(),
 		{name: "convert-varied", about: fmt.Sprintf("%d /convert queries, seed %d", cfg.convertN, cfg.seed), paths: convertPaths(history, cfg.seed, cfg.convertN)},

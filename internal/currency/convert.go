@@ -43,17 +43,27 @@ type Conversion struct {
 // euro (to per EUR divided by from per EUR) and rounded to RateDigits
 // significant digits, half-even, trailing zeros removed.
 func (t Table) CrossRate(from, to Code) (apd.Decimal, error) {
-	var r apd.Decimal
 	fromRate, toRate, err := t.pair(from, to)
 	if err != nil {
-		return r, err
+		return apd.Decimal{}, err
 	}
-	if _, err := display.Quo(&r, toRate.Decimal(), fromRate.Decimal()); err != nil {
+	var f, x apd.Decimal
+	return crossRate(from, to, fromRate.set(&f), toRate.set(&x))
+}
+
+// crossRate divides the two euro rates for display.
+func crossRate(from, to Code, fromRate, toRate *apd.Decimal) (apd.Decimal, error) {
+	var r apd.Decimal
+	if _, err := display.Quo(&r, toRate, fromRate); err != nil {
 		return r, fmt.Errorf("cross rate %s/%s: %w", from, to, err)
 	}
 	r.Reduce(&r)
 	return r, nil
 }
+
+// set stores r in d, which lives on the caller's stack: Decimal() would
+// allocate each of the four operands of a conversion.
+func (r Rate) set(d *apd.Decimal) *apd.Decimal { return d.SetFinite(r.coef, r.exp) }
 
 // Convert converts amount from one currency to another with the rates of t.
 //
@@ -77,10 +87,12 @@ func (t Table) Convert(from, to Code, amount apd.Decimal) (Conversion, error) {
 	if !ok {
 		return c, fmt.Errorf("no minor units for %s", to)
 	}
-	if c.Converted, err = divideRoundHalfUp(&amount, toRate.Decimal(), fromRate.Decimal(), units); err != nil {
+	var f, x apd.Decimal
+	fromDec, toDec := fromRate.set(&f), toRate.set(&x)
+	if c.Converted, err = divideRoundHalfUp(&amount, toDec, fromDec, units); err != nil {
 		return c, fmt.Errorf("convert %s to %s: %w", from, to, err)
 	}
-	if c.Rate, err = t.CrossRate(from, to); err != nil {
+	if c.Rate, err = crossRate(from, to, fromDec, toDec); err != nil {
 		return c, err
 	}
 	return c, nil
@@ -97,6 +109,8 @@ func (t Table) pair(from, to Code) (Rate, Rate, error) {
 	}
 	return fromRate, toRate, nil
 }
+
+var decimalOne = apd.New(1, 0)
 
 // divideRoundHalfUp returns a × b ÷ c rounded half-up to places decimal
 // places, for non-negative a and positive b, c. It works on integers: with
@@ -121,7 +135,7 @@ func divideRoundHalfUp(a, b, c *apd.Decimal, places int) (apd.Decimal, error) {
 		return q, err
 	}
 	if twice.Cmp(c) >= 0 {
-		if _, err := exact.Add(&q, &q, apd.New(1, 0)); err != nil {
+		if _, err := exact.Add(&q, &q, decimalOne); err != nil {
 			return q, err
 		}
 	}

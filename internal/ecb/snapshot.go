@@ -158,19 +158,3 @@ func loadCSV(r io.Reader, source string, presize bool) (*currency.History, Snaps
 		SHA256:       hex.EncodeToString(sum.Sum(nil)),
 	}, nil
 }
-
-// Snapshot returns the history embedded at build time as days, oldest
-// first, each with Source "snapshot". It parses the data on every call.
-// LoadSnapshot builds the history directly, for a fraction of the time and
-// memory; Snapshot stays until its last callers move to it.
-func Snapshot() ([]currency.Day, error) {
-	zr, err := gzip.NewReader(bytes.NewReader(snapshot))
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: %w", err)
-	}
-	days, err := parseCSV(zr, snapshotSource)
-	if err != nil {
-		return nil, fmt.Errorf("snapshot: %w", err)
-	}
-	return days, nil
-}

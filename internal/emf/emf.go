@@ -6,6 +6,7 @@ package emf
 import (
 	"encoding/json"
 	"log/slog"
+	"strconv"
 	"time"
 )
 
@@ -48,4 +49,16 @@ func (r Record) Attr(t time.Time) slog.Attr {
 		slog.Int64("Timestamp", t.UnixMilli()),
 		slog.Any("CloudWatchMetrics", r.directives),
 	)
+}
+
+// AppendMember appends the "_aws" member of an Embedded Metric Format record
+// at time t, `"_aws":{...}` without a leading comma, to a JSON object being
+// written by hand: the same member Attr gives slog, without encoding/json
+// re-validating the prepared directive on every request.
+func (r Record) AppendMember(b []byte, t time.Time) []byte {
+	b = append(b, `"_aws":{"Timestamp":`...)
+	b = strconv.AppendInt(b, t.UnixMilli(), 10)
+	b = append(b, `,"CloudWatchMetrics":`...)
+	b = append(b, r.directives...)
+	return append(b, '}')
 }

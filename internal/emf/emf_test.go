@@ -56,3 +56,29 @@ func TestAttrMakesAnEMFRecord(t *testing.T) {
 		t.Errorf("members route=%q requests=%d, want the dimension and metric on the line", line.Route, line.Requests)
 	}
 }
+
+// AppendMember writes the same _aws member as Attr does through slog's JSON
+// handler: the two lines decode to the same value.
+func TestAppendMemberMatchesAttr(t *testing.T) {
+	rec := emf.New("CurrencyAPI", [][]string{{"route", "status_class"}, {"route"}},
+		emf.Metric{Name: "requests", Unit: "Count"}, emf.Metric{Name: "latency_ms", Unit: "Milliseconds"})
+	at := time.Date(2025, 5, 9, 14, 0, 0, 123456789, time.UTC)
+	var viaSlog bytes.Buffer
+	slog.New(slog.NewJSONHandler(&viaSlog, nil)).Info("x", rec.Attr(at))
+	var fromSlog struct {
+		AWS any `json:"_aws"`
+	}
+	if err := json.Unmarshal(viaSlog.Bytes(), &fromSlog); err != nil {
+		t.Fatal(err)
+	}
+	line := append(rec.AppendMember([]byte("{"), at), '}')
+	var appended struct {
+		AWS any `json:"_aws"`
+	}
+	if err := json.Unmarshal(line, &appended); err != nil {
+		t.Fatalf("AppendMember wrote %s: %v", line, err)
+	}
+	if diff := cmp.Diff(fromSlog.AWS, appended.AWS); diff != "" {
+		t.Errorf("AppendMember differs from Attr (-slog +appended):\n%s", diff)
+	}
+}

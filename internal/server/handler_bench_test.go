@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/currency-convertor-ecs/currency-api/internal/currency"
 	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
 	"github.com/currency-convertor-ecs/currency-api/internal/rates"
 	"github.com/currency-convertor-ecs/currency-api/internal/server"
@@ -18,16 +17,16 @@ import (
 // middleware chain and router, on the real embedded history, with the JSON
 // access log encoded to io.Discard.
 func BenchmarkConvertHandler(b *testing.B) {
-	days, err := ecb.Snapshot()
+	history, _, err := ecb.LoadSnapshot()
 	if err != nil {
 		b.Fatal(err)
 	}
-	history, _ := currency.NewHistory(days)
 	h := server.NewHandler(server.Config{
 		Logger:           slog.New(slog.NewJSONHandler(io.Discard, nil)),
 		Rates:            rates.NewStore(history, rates.Policy{Settle: 5 * time.Minute, StaleAfter: time.Hour}),
 		Version:          "bench",
 		HostIP:           func() string { return "127.0.0.1" },
+		AccessLog:        io.Discard,
 		MetricsNamespace: "CurrencyAPI",
 		Now:              time.Now,
 	})

@@ -64,6 +64,7 @@ func handleConvert(logger *slog.Logger, store Rates, now func() time.Time) http.
 }
 
 func handleRates(logger *slog.Logger, store Rates, now func() time.Time) http.Handler {
+	memo := &ratesMemo{}
 	return serveAPI(logger, func(w http.ResponseWriter, r *http.Request) error {
 		at := now()
 		q := parseQuery(r, "base", "symbols", "date")
@@ -83,13 +84,9 @@ func handleRates(logger *slog.Logger, store Rates, now func() time.Time) http.Ha
 		if _, err := found.Table.Rate(base); baseOK && err != nil {
 			q.fail("base", err.Error())
 		}
-		if symbols == nil {
-			symbols = found.Table.Codes()
-		} else {
-			for _, code := range symbols {
-				if _, err := found.Table.Rate(code); err != nil {
-					q.fail("symbols", err.Error())
-				}
+		for _, code := range symbols {
+			if _, err := found.Table.Rate(code); err != nil {
+				q.fail("symbols", err.Error())
 			}
 		}
 		if err := q.err(); err != nil {
@@ -102,17 +99,17 @@ func handleRates(logger *slog.Logger, store Rates, now func() time.Time) http.Ha
 		body.str("source", found.Table.Source)
 		body.boolean("stale", found.Stale)
 		body.time("timestamp", currency.PublicationTime(found.Table.Date), publicationTimeLayout)
+		table, err := memo.get(found.Table, base)
+		if err != nil {
+			return err
+		}
 		rates := body.object("rates")
-		// Keys in code order, as encoding/json writes a map.
-		for _, code := range slices.Sorted(slices.Values(symbols)) {
-			if code == base {
-				continue
+		// Keys in code order, as encoding/json writes a map; the memo's
+		// table is in that order already.
+		for i, code := range table.codes {
+			if symbols == nil || slices.Contains(symbols, code) {
+				rates.number(string(code), table.texts[i])
 			}
-			rate, err := found.Table.CrossRate(base, code)
-			if err != nil {
-				return err
-			}
-			rates.decimal(string(code), &rate)
 		}
 		rates.close()
 		return respond(w, r, body.end(), found)

@@ -139,6 +139,7 @@ func newHandler(t testing.TB, edit ...func(*server.Config)) (http.Handler, *logB
 	cfg := testConfig(t)
 	logs := &logBuffer{}
 	cfg.Logger = slog.New(slog.NewJSONHandler(logs, nil))
+	cfg.AccessLog = logs
 	for _, e := range edit {
 		e(&cfg)
 	}

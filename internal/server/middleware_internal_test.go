@@ -20,7 +20,7 @@ func serveRecovering(t *testing.T, h http.Handler) (rec *httptest.ResponseRecord
 	logs = &bytes.Buffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, nil))
 	now := func() time.Time { return time.Unix(0, 0) }
-	chain := requestID(accessLog(logger, "", now)(recoverPanics(logger)(h)))
+	chain := requestID(accessLog(logger, logs, "", now)(recoverPanics(logger)(h)))
 	rec = httptest.NewRecorder()
 	func() {
 		defer func() { panicked = recover() }()

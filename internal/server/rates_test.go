@@ -162,11 +162,10 @@ func TestCurrencies(t *testing.T) {
 // 2025-05-09, as the service starts with.
 func snapshotStore(t testing.TB) *rates.Store {
 	t.Helper()
-	days, err := ecb.Snapshot()
+	h, _, err := ecb.LoadSnapshot()
 	if err != nil {
-		t.Fatalf("ecb.Snapshot: %v", err)
+		t.Fatalf("ecb.LoadSnapshot: %v", err)
 	}
-	h, _ := currency.NewHistory(days)
 	return rates.NewStore(h, testPolicy)
 }
 

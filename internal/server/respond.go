@@ -163,13 +163,36 @@ func (o jsonObject) free() {
 	}
 }
 
-func (o *jsonObject) key(k string) {
+// separate starts a member, for one written by hand.
+func (o *jsonObject) separate() {
 	if !o.first {
 		*o.buf = append(*o.buf, ',')
 	}
 	o.first = false
+}
+
+func (o *jsonObject) key(k string) {
+	o.separate()
 	*o.buf = appendJSONString(*o.buf, k)
 	*o.buf = append(*o.buf, ':')
+}
+
+func (o *jsonObject) integer(k string, v int64) {
+	o.key(k)
+	*o.buf = strconv.AppendInt(*o.buf, v, 10)
+}
+
+// milliseconds writes d in milliseconds, exactly, to the microsecond.
+func (o *jsonObject) milliseconds(k string, d time.Duration) {
+	o.key(k)
+	us := d.Microseconds()
+	if us < 0 {
+		*o.buf = append(*o.buf, '-')
+		us = -us
+	}
+	*o.buf = strconv.AppendInt(*o.buf, us/1000, 10)
+	frac := us % 1000
+	*o.buf = append(*o.buf, '.', byte('0'+frac/100), byte('0'+frac/10%10), byte('0'+frac%10))
 }
 
 func (o *jsonObject) str(k, v string) {
@@ -181,6 +204,12 @@ func (o *jsonObject) str(k, v string) {
 func (o *jsonObject) decimal(k string, d *apd.Decimal) {
 	o.key(k)
 	*o.buf = d.Append(*o.buf, 'f')
+}
+
+// number writes text, already a valid JSON number, as it is.
+func (o *jsonObject) number(k, text string) {
+	o.key(k)
+	*o.buf = append(*o.buf, text...)
 }
 
 func (o *jsonObject) boolean(k string, v bool) {

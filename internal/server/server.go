@@ -3,6 +3,7 @@
 package server
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -31,6 +32,9 @@ type Config struct {
 	// CORSOrigins lists the origins allowed to read responses from a
 	// browser; "*" allows any. Empty disables CORS headers.
 	CORSOrigins []string
+	// AccessLog is where the access lines go: the logger's own output, so
+	// they sit among its lines in its format. Nil writes none.
+	AccessLog io.Writer
 	// MetricsNamespace is the CloudWatch namespace of the metrics embedded
 	// in access log lines; empty disables them.
 	MetricsNamespace string
@@ -44,7 +48,7 @@ func NewHandler(cfg Config) http.Handler {
 	addRoutes(mux, cfg)
 	return chain(mux,
 		requestID, // first, so every line and problem carries the ID
-		accessLog(cfg.Logger, cfg.MetricsNamespace, cfg.Now), // sees the final status, panics included
+		accessLog(cfg.Logger, cfg.AccessLog, cfg.MetricsNamespace, cfg.Now), // sees the final status, panics included
 		recoverPanics(cfg.Logger),
 		cors(cfg.CORSOrigins), // before the checks, so browsers can read their problems too
 		checkTarget(maxURILength),
