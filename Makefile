@@ -69,6 +69,7 @@ fuzz_target = go test -run='^$$' -fuzz='^$(1)$$' -fuzztime=$(3) $(2)
 fuzz: ## Run each fuzz target for FUZZTIME (default 60s, or a count such as 2000000x); the seed corpora under testdata/fuzz are committed
 	$(call fuzz_target,FuzzParse,./internal/ecb,$${FUZZTIME:-60s})
 	$(call fuzz_target,FuzzParseCSV,./internal/ecb,$${FUZZTIME:-60s})
+	$(call fuzz_target,FuzzParseRateMatchesAPD,./internal/currency,$${FUZZTIME:-60s})
 	$(call fuzz_target,FuzzQuery,./internal/server,$${FUZZTIME:-60s})
 
 # The smoke run budgets executions, not seconds (each about 10 s here): with a
@@ -79,6 +80,7 @@ fuzz: ## Run each fuzz target for FUZZTIME (default 60s, or a count such as 2000
 fuzz-smoke: ## Each fuzz target for a fixed number of executions (part of make test); a crasher fails the run and is saved under testdata/fuzz
 	$(call fuzz_target,FuzzParse,./internal/ecb,300000x)
 	$(call fuzz_target,FuzzParseCSV,./internal/ecb,200000x)
+	$(call fuzz_target,FuzzParseRateMatchesAPD,./internal/currency,300000x)
 	$(call fuzz_target,FuzzQuery,./internal/server,60000x)
 
 # The delivery pipeline's source bundle: what CodeBuild unpacks and runs

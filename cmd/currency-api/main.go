@@ -26,6 +26,7 @@ import (
 	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
 	"github.com/currency-convertor-ecs/currency-api/internal/emf"
 	"github.com/currency-convertor-ecs/currency-api/internal/frankfurter"
+	"github.com/currency-convertor-ecs/currency-api/internal/linebuf"
 	"github.com/currency-convertor-ecs/currency-api/internal/rates"
 	"github.com/currency-convertor-ecs/currency-api/internal/server"
 )
@@ -47,6 +48,13 @@ const (
 // refreshSettle is how long after the nominal 16:00 CET publication the
 // refresher first asks the upstream.
 const refreshSettle = 5 * time.Minute
+
+// Access line batching: at most accessBatchBytes held, for at most
+// accessFlushEvery (CloudWatch Logs' own batching is coarser).
+const (
+	accessBatchBytes = 32 << 10
+	accessFlushEvery = 250 * time.Millisecond
+)
 
 // errSecondSignal ends a drain cut short by a second SIGINT or SIGTERM.
 var errSecondSignal = errors.New("stopped by a second signal before in-flight requests finished")
@@ -106,13 +114,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		logger.Warn("host ip lookup", "error", err, "host_ip", ip)
 	}
 
+	// Access lines go out in batches: a write per line cost the service
+	// more than the conversion it logged. A line is at most
+	// accessFlushEvery late; run flushes the rest before it returns.
+	accessLines := linebuf.New(stdout, accessBatchBytes)
 	handler := server.NewHandler(server.Config{
 		Logger:           logger,
 		Rates:            store,
 		Version:          version,
 		HostIP:           func() string { return ip },
 		Snapshot:         server.Snapshot{Date: snapshot.Last, SHA256: snapshot.SHA256},
-		AccessLog:        stdout,
+		AccessLog:        accessLines,
 		CORSOrigins:      cfg.CORSOrigins,
 		MetricsNamespace: cfg.MetricsNamespace,
 		Now:              time.Now,
@@ -155,6 +167,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.MetricsNamespace != "" {
 		wg.Go(func() { reportRatesAge(work, logger, cfg.MetricsNamespace, store) })
 	}
+	wg.Go(func() { accessLines.Run(work, accessFlushEvery) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"time"
 
@@ -106,4 +107,63 @@ func check(base string, paths []string) (float64, error) {
 		total += len(body)
 	}
 	return float64(total) / float64(len(paths)), nil
+}
+
+// discardWriter is a ResponseWriter that keeps nothing but its header map,
+// new for each request as net/http makes it.
+type discardWriter struct{ header http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.header }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+// serverAllocs counts the heap allocations of h.ServeHTTP per request, the
+// header map included, over n requests cycling through paths, after a
+// warm-up. The requests are built beforehand, as net/http builds them
+// before the handler runs.
+func serverAllocs(h http.Handler, paths []string, n int) (float64, error) {
+	reqs := make([]*http.Request, len(paths))
+	for i, p := range paths {
+		reqs[i] = httptest.NewRequest(http.MethodGet, p, nil)
+	}
+	serveOne := func(i int) error {
+		w := &discardWriter{header: make(http.Header)}
+		h.ServeHTTP(w, reqs[i%len(reqs)])
+		if ct := w.header.Get("Content-Type"); ct != minimal.ContentType {
+			return fmt.Errorf("%s: Content-Type %q, want %q", paths[i%len(paths)], ct, minimal.ContentType)
+		}
+		return nil
+	}
+	for i := range 1000 {
+		if err := serveOne(i); err != nil {
+			return 0, err
+		}
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for i := range n {
+		if err := serveOne(i); err != nil {
+			return 0, err
+		}
+	}
+	runtime.ReadMemStats(&after)
+	return float64(after.Mallocs-before.Mallocs) / float64(n), nil
+}
+
+// handlerChainAllocs is the allocations per request the service's handler
+// chain adds over the minimal handler, server side only, for varied and for
+// one repeated query.
+func handlerChainAllocs(history *currency.History, varied, one []string, n int) (float64, float64, error) {
+	svc, mini := serviceHandler(history), minimal.Handler()
+	var counts [4]float64
+	for i, c := range []struct {
+		h     http.Handler
+		paths []string
+	}{{mini, varied}, {svc, varied}, {mini, one}, {svc, one}} {
+		var err error
+		if counts[i], err = serverAllocs(c.h, c.paths, n); err != nil {
+			return 0, 0, err
+		}
+	}
+	return counts[1] - counts[0], counts[3] - counts[2], nil
 }

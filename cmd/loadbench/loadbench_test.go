@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/currency-convertor-ecs/currency-api/cmd/loadbench/internal/minimal"
 	"github.com/currency-convertor-ecs/currency-api/internal/currency"
 	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
 )
@@ -282,5 +283,39 @@ func TestThousands(t *testing.T) {
 		if got := thousands(in); got != want {
 			t.Errorf("thousands(%v) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// sink keeps allocations of allocating3 on the heap.
+var sink [3]*[64]byte
+
+// TestServerAllocsCountsTheHandlersAllocations checks the measure on
+// handlers whose allocations are known: one that allocates three objects
+// per request more than another must count three more.
+func TestServerAllocsCountsTheHandlersAllocations(t *testing.T) {
+	plain := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Content-Type"] = []string{minimal.ContentType}
+	})
+	allocating3 := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		for i := range sink {
+			sink[i] = new([64]byte)
+		}
+		w.Header()["Content-Type"] = []string{minimal.ContentType}
+	})
+	paths := []string{"/a", "/b?x=1"}
+	base, err := serverAllocs(plain, paths, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, err := serverAllocs(allocating3, paths, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := more - base; got < 2.9 || got > 3.1 {
+		t.Errorf("serverAllocs difference = %.2f, want 3", got)
+	}
+	wrongType := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+	if _, err := serverAllocs(wrongType, paths, 10); err == nil {
+		t.Error("serverAllocs accepted a handler that answers without the JSON Content-Type")
 	}
 }

@@ -14,10 +14,6 @@ import (
 // a response are older than the ECB's schedule says they should be.
 const staleHeader = "X-Rates-Stale"
 
-// publicationTimeLayout is how a publication's instant is written: RFC 3339
-// in UTC, to the second.
-const publicationTimeLayout = "2006-01-02T15:04:05Z"
-
 func handleConvert(logger *slog.Logger, store Rates, now func() time.Time) http.Handler {
 	return serveAPI(logger, func(w http.ResponseWriter, r *http.Request) error {
 		at := now()
@@ -58,7 +54,7 @@ func handleConvert(logger *slog.Logger, store Rates, now func() time.Time) http.
 		body.date("date", c.Date)
 		body.str("source", found.Table.Source)
 		body.boolean("stale", found.Stale)
-		body.time("timestamp", currency.PublicationTime(c.Date), publicationTimeLayout)
+		body.timestamp("timestamp", currency.PublicationTime(c.Date), false)
 		return respond(w, r, body.end(), found)
 	})
 }
@@ -98,7 +94,7 @@ func handleRates(logger *slog.Logger, store Rates, now func() time.Time) http.Ha
 		body.date("date", found.Table.Date)
 		body.str("source", found.Table.Source)
 		body.boolean("stale", found.Stale)
-		body.time("timestamp", currency.PublicationTime(found.Table.Date), publicationTimeLayout)
+		body.timestamp("timestamp", currency.PublicationTime(found.Table.Date), false)
 		table, err := memo.get(found.Table, base)
 		if err != nil {
 			return err

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -18,19 +17,20 @@ import (
 	"github.com/currency-convertor-ecs/currency-api/internal/emf"
 )
 
-type contextKey int
-
-const requestIDKey contextKey = iota
-
-// requestIDFrom returns the request's ID, or "" outside a request.
-func requestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
+// requestIDOf returns the ID of the request w answers, which requestID set
+// on the response before anything else ran, or "" outside a request. The
+// response carries it anyway, so it needs no copy of the request to carry
+// it in a context.
+func requestIDOf(w http.ResponseWriter) string {
+	if v := w.Header()["X-Request-Id"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 // requestID takes the caller's X-Request-Id when it is a sane token, else
 // CloudFront's X-Amz-Cf-Id, else a new random one; echoes it on the response
-// and puts it in the context for logs and problem details. Every response
+// where logs and problem details find it (requestIDOf). Every response
 // also gets nosniff, since every body here has an exact content type, and a
 // Cache-Control default.
 func requestID(next http.Handler) http.Handler {
@@ -50,7 +50,7 @@ func requestID(next http.Handler) http.Handler {
 		// Every response says how to cache it; handlers replace this default,
 		// so redirects and anything the router answers itself are not cached.
 		h["Cache-Control"] = headerNoStore
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -137,7 +137,7 @@ func writeAccessLine(out io.Writer, metrics emf.Record, withMetrics bool, r *htt
 	took := end.Sub(start)
 	line := newJSONObject()
 	defer line.free()
-	line.time("time", end, time.RFC3339Nano)
+	line.timestamp("time", end, true)
 	line.str("level", slog.LevelInfo.String())
 	line.str("msg", "request")
 	line.str("method", r.Method)
@@ -148,7 +148,7 @@ func writeAccessLine(out io.Writer, metrics emf.Record, withMetrics bool, r *htt
 	line.integer("status", int64(rec.status))
 	line.integer("bytes", int64(rec.bytes))
 	line.milliseconds("duration_ms", took)
-	line.str("request_id", requestIDFrom(r.Context()))
+	line.str("request_id", requestIDOf(rec))
 	line.str("user_agent", truncate(r.UserAgent(), 256))
 	line.str("forwarded_for", truncate(r.Header.Get("X-Forwarded-For"), 256))
 	if withMetrics {
@@ -200,7 +200,7 @@ func recoverPanics(logger *slog.Logger) func(http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				logger.Error("handler panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "request_id", requestIDFrom(r.Context()))
+				logger.Error("handler panic", "panic", fmt.Sprint(v), "stack", string(debug.Stack()), "request_id", requestIDOf(w))
 				if rec, ok := w.(*recorder); ok && rec.status != 0 {
 					panic(http.ErrAbortHandler) // too late to answer: drop the connection
 				}

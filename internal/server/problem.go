@@ -61,7 +61,7 @@ type apiHandler func(w http.ResponseWriter, r *http.Request) error
 func serveAPI(logger *slog.Logger, h apiHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
-			writeProblem(w, r, problemFor(logger, r, err))
+			writeProblem(w, r, problemFor(logger, w, err))
 		}
 	})
 }
@@ -69,16 +69,16 @@ func serveAPI(logger *slog.Logger, h apiHandler) http.Handler {
 // problemFor is the one mapping from errors to problems. The client's
 // mistakes are 400s that say what to fix; anything else is a server fault,
 // logged here, once, and answered without detail.
-func problemFor(logger *slog.Logger, r *http.Request, err error) problem {
+func problemFor(logger *slog.Logger, w http.ResponseWriter, err error) problem {
 	var invalid *invalidParams
 	switch {
 	case errors.As(err, &invalid):
 		return invalidRequest(invalid.errs)
 	case errors.Is(err, errNoRates):
-		logger.Error("no rates", "error", err, "request_id", requestIDFrom(r.Context()))
+		logger.Error("no rates", "error", err, "request_id", requestIDOf(w))
 		return plainProblem(http.StatusServiceUnavailable, errNoRates.Error())
 	default:
-		logger.Error("internal error", "error", err, "request_id", requestIDFrom(r.Context()))
+		logger.Error("internal error", "error", err, "request_id", requestIDOf(w))
 		return internalError()
 	}
 }
@@ -94,7 +94,7 @@ func internalError() problem {
 // writeProblem sends p as application/problem+json. Errors are never cached.
 func writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
 	p.Instance = r.URL.EscapedPath() // a URI reference, so escapes stay escaped
-	p.RequestID = requestIDFrom(r.Context())
+	p.RequestID = requestIDOf(w)
 	body, err := json.Marshal(p)
 	if err != nil {
 		// A problem holds only strings and ints; this cannot fail.

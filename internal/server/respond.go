@@ -224,11 +224,50 @@ func (o *jsonObject) date(k string, d currency.Date) {
 	*o.buf = append(*o.buf, '"')
 }
 
-func (o *jsonObject) time(k string, t time.Time, layout string) {
+// timestamp writes t in UTC as RFC 3339, with nanoseconds when nanos is
+// set ("2025-05-09T14:00:00Z", "2025-05-09T14:00:00.123456789Z"). It is on
+// every response and every access line, where time.Format's layout parsing
+// cost more than the rest of the line.
+func (o *jsonObject) timestamp(k string, t time.Time, nanos bool) {
 	o.key(k)
-	*o.buf = append(*o.buf, '"')
-	*o.buf = t.UTC().AppendFormat(*o.buf, layout)
-	*o.buf = append(*o.buf, '"')
+	t = t.UTC()
+	y, mo, d := t.Date()
+	h, mi, sec := t.Clock()
+	if y < 0 || y > 9999 {
+		*o.buf = append(*o.buf, '"')
+		*o.buf = t.AppendFormat(*o.buf, time.RFC3339Nano)
+		*o.buf = append(*o.buf, '"')
+		return
+	}
+	b := append(*o.buf, '"')
+	b = appendDigits(b, y, 4)
+	b = append(b, '-')
+	b = appendDigits(b, int(mo), 2)
+	b = append(b, '-')
+	b = appendDigits(b, d, 2)
+	b = append(b, 'T')
+	b = appendDigits(b, h, 2)
+	b = append(b, ':')
+	b = appendDigits(b, mi, 2)
+	b = append(b, ':')
+	b = appendDigits(b, sec, 2)
+	if nanos {
+		b = append(b, '.')
+		b = appendDigits(b, t.Nanosecond(), 9)
+	}
+	*o.buf = append(b, 'Z', '"')
+}
+
+// appendDigits appends v, at least 0, as exactly n decimal digits.
+func appendDigits(b []byte, v, n int) []byte {
+	for i := n - 1; i >= 0; i-- {
+		b = append(b, 0)
+	}
+	for i := len(b) - 1; i >= len(b)-n; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
 }
 
 // object starts a nested object; close it before writing to o again.

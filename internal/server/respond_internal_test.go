@@ -59,7 +59,7 @@ func TestJSONObjectMatchesEncodingJSON(t *testing.T) {
 	o.boolean("stale", true)
 	o.integer("status", -42)
 	o.milliseconds("took", 1500*time.Microsecond)
-	o.time("timestamp", at, publicationTimeLayout)
+	o.timestamp("timestamp", at, false)
 	nested := o.object("rates")
 	nested.decimal("USD", rate)
 	nested.close()
@@ -79,4 +79,30 @@ func TestJSONObjectMatchesEncodingJSON(t *testing.T) {
 		t.Errorf("object:\n got %s\nwant %s", got, want)
 	}
 	o.free()
+}
+
+// TestTimestampMatchesTimeFormat holds the hand-written timestamps to the
+// time package's RFC 3339 layouts, in and out of the four-digit years.
+func TestTimestampMatchesTimeFormat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	zones := []*time.Location{time.UTC, time.FixedZone("CET", 3600), time.FixedZone("-0930", -34200)}
+	for i := range 20000 {
+		at := time.Unix(rng.Int64N(253402300800)-62135596800, rng.Int64N(1e9)).In(zones[i%len(zones)])
+		if i%5 == 0 {
+			at = at.Truncate(time.Second)
+		}
+		for _, nanos := range []bool{false, true} {
+			o := newJSONObject()
+			o.timestamp("t", at, nanos)
+			got := string(o.end())
+			layout := "2006-01-02T15:04:05Z"
+			if nanos {
+				layout = "2006-01-02T15:04:05.000000000Z"
+			}
+			if want := `{"t":"` + at.UTC().Format(layout) + `"}` + "\n"; got != want {
+				t.Fatalf("timestamp(%v, %t) = %s, want %s", at, nanos, got, want)
+			}
+			o.free()
+		}
+	}
 }
