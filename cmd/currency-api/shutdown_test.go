@@ -233,6 +233,38 @@ func (l *childLog) snapshot() (lines []string, ids map[string]int) {
 	return append([]string(nil), l.lines...), l.ids
 }
 
+// startListening starts bin with vars and waits for its "listening" line.
+// It returns the command, its log and stderr, a channel that receives its
+// exit, and the address it listens on; the process is killed at cleanup.
+func startListening(t *testing.T, bin string, vars map[string]string) (cmd *exec.Cmd, log *childLog, stderr *bytes.Buffer, exited <-chan error, addr string) {
+	t.Helper()
+	log = &childLog{ids: map[string]int{}, addr: make(chan string, 1)}
+	stderr = &bytes.Buffer{}
+	cmd = exec.Command(bin)
+	// The race runtime sleeps a second at exit by default; nothing here
+	// needs it.
+	cmd.Env = []string{"GORACE=atexit_sleep_ms=0"}
+	for k, v := range vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	cmd.Stdout, cmd.Stderr = log, stderr
+	cmd.WaitDelay = time.Second
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	select {
+	case addr = <-log.addr:
+	case err := <-done:
+		t.Fatalf("exited before listening: %v\n%s", err, stderr.String())
+	case <-time.After(warmupBound):
+		t.Fatalf("no listening line within %s\n%s", warmupBound, stderr.String())
+	}
+	return cmd, log, stderr, done, addr
+}
+
 // buildBinary builds the service once, with -race so that a data race during
 // the drain fails the test through the child's exit status.
 func buildBinary(t *testing.T) string {
@@ -272,32 +304,7 @@ func shutdownUnderLoad(t *testing.T, bin string, holdHandlers bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &childLog{ids: map[string]int{}, addr: make(chan string, 1)}
-	var stderr bytes.Buffer
-	cmd := exec.Command(bin)
-	// The race runtime sleeps a second at exit by default; nothing here
-	// needs it.
-	cmd.Env = []string{"GORACE=atexit_sleep_ms=0"}
-	for k, v := range vars {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Stdout, cmd.Stderr = log, &stderr
-	cmd.WaitDelay = time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-
-	var addr string
-	select {
-	case addr = <-log.addr:
-	case err := <-exited:
-		t.Fatalf("exited before listening: %v\n%s", err, stderr.String())
-	case <-time.After(warmupBound):
-		t.Fatalf("no listening line within %s\n%s", warmupBound, stderr.String())
-	}
+	cmd, log, stderr, exited, addr := startListening(t, bin, vars)
 	_, portText, _ := net.SplitHostPort(addr)
 	port, _ := strconv.Atoi(portText)
 	base := "http://127.0.0.1:" + portText

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"net"
 	"os/exec"
@@ -22,27 +21,9 @@ func TestSecondSignalDuringDrainExitsAtOnce(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	bin := buildBinary(t)
-	log := &childLog{ids: map[string]int{}, addr: make(chan string, 1)}
-	var stderr bytes.Buffer
-	cmd := exec.Command(bin)
-	cmd.Env = []string{"GORACE=atexit_sleep_ms=0", "RATES_PROVIDER=offline", "PORT=0", "SHUTDOWN_TIMEOUT=60s"}
-	cmd.Stdout, cmd.Stderr = log, &stderr
-	cmd.WaitDelay = time.Second
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() { _ = cmd.Process.Kill() })
-
-	var addr string
-	select {
-	case addr = <-log.addr:
-	case err := <-exited:
-		t.Fatalf("exited before listening: %v\n%s", err, stderr.String())
-	case <-time.After(warmupBound):
-		t.Fatalf("no listening line within %s\n%s", warmupBound, stderr.String())
-	}
+	cmd, log, stderr, exited, addr := startListening(t, bin, map[string]string{
+		"RATES_PROVIDER": "offline", "PORT": "0", "SHUTDOWN_TIMEOUT": "60s",
+	})
 	_, port, _ := net.SplitHostPort(addr)
 	conn, err := net.Dial("tcp", "127.0.0.1:"+port)
 	if err != nil {
