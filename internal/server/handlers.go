@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/currency-convertor-ecs/currency-api/internal/currency"
@@ -178,7 +179,7 @@ func handleHealth(logger *slog.Logger, store Rates, now func() time.Time, versio
 	return serveAPI(logger, func(w http.ResponseWriter, r *http.Request) error {
 		at := now()
 		st := store.Status(at)
-		w.Header().Set(staleHeader, formatBool(st.Stale))
+		w.Header().Set(staleHeader, strconv.FormatBool(st.Stale))
 		// Health reflects the process, not the upstream: stale rates are
 		// still served, so the task stays healthy and says why it is stale.
 		return respondJSON(w, r, response{

@@ -59,8 +59,6 @@ var (
 	headerAnyOrigin = []string{"*"}
 )
 
-func formatBool(b bool) string { return strconv.FormatBool(b) }
-
 // respond sends a JSON body answered from the rates: their staleness, and
 // the cache lifetime the store chose.
 func respond(w http.ResponseWriter, r *http.Request, body []byte, a rates.Answer) error {
