@@ -132,7 +132,6 @@ func TestNextWaitWhenCurrent(t *testing.T) {
 // previous day's rates: the next refresh must be today's publication, not
 // tomorrow's.
 func TestNextWaitNeverSkipsTodaysPublication(t *testing.T) {
-	const settle = 5 * time.Minute
 	yesterday := "2025-06-03" // a Tuesday; Wednesday 2025-06-04 is due at 16:05 CEST
 	tests := []struct {
 		name         string
