@@ -129,6 +129,22 @@ func ParseCode(s string) (Code, error) {
 	return code, fmt.Errorf("%s is %w", code, ErrUnknownCode)
 }
 
+// WellFormedCode reports whether s is a code as the rate sources write one:
+// exactly three upper-case ASCII letters. Unlike ParseCode it neither folds
+// case nor checks that the service supports the code, since a feed may
+// carry currencies the service leaves out.
+func WellFormedCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
 // MinorUnits returns the ISO 4217 minor units of any current or withdrawn
 // code, so rounding works for currencies the ECB does not publish (KWD: 3).
 func MinorUnits(code Code) (int, bool) {

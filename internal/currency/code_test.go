@@ -191,3 +191,15 @@ func TestSupported(t *testing.T) {
 		}
 	}
 }
+
+func TestWellFormedCode(t *testing.T) {
+	for s, want := range map[string]bool{
+		"USD": true, "XYZ": true, "KWD": true, "AAA": true, "ZZZ": true,
+		"usd": false, "UsD": false, "US": false, "USDD": false, "": false,
+		"U$D": false, "US1": false, "@AA": false, "[AA": false, "ÜSD": false,
+	} {
+		if got := currency.WellFormedCode(s); got != want {
+			t.Errorf("WellFormedCode(%q) = %t, want %t", s, got, want)
+		}
+	}
+}

@@ -195,7 +195,7 @@ func parseHeader(header []string) (codes []currency.Code, trailing bool, err err
 		switch {
 		case h == "" && last:
 			return codes, true, nil
-		case !validCode(h):
+		case !currency.WellFormedCode(h):
 			return nil, false, fmt.Errorf("column %d: %q is not a currency code", i+2, h)
 		case slices.Contains(codes, currency.Code(h)):
 			return nil, false, fmt.Errorf("column %d: %s appears twice", i+2, h)

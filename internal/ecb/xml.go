@@ -100,7 +100,7 @@ func Parse(r io.Reader) ([]currency.Day, error) {
 
 // addRate adds one currency's rate to day.
 func addRate(day *currency.Day, code, rate string) error {
-	if !validCode(code) {
+	if !currency.WellFormedCode(code) {
 		return fmt.Errorf("%w: %s: currency %q is not three upper-case letters", ErrFormat, day.Date, code)
 	}
 	c := currency.Code(code)
@@ -131,19 +131,6 @@ func describe(n xml.Name) string {
 		return "<" + n.Local + ">"
 	}
 	return fmt.Sprintf("<%s> in namespace %q", n.Local, n.Space)
-}
-
-// validCode reports whether s is three upper-case ASCII letters.
-func validCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := range 3 {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }
 
 // byDate orders days oldest first.

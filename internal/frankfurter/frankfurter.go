@@ -221,7 +221,7 @@ func newDay(date string, rates map[string]json.Number) (currency.Day, error) {
 	}
 	day := currency.Day{Date: d, Source: sourceName, Rates: make(map[currency.Code]currency.Rate, len(rates))}
 	for code, num := range rates {
-		if !validCode(code) {
+		if !currency.WellFormedCode(code) {
 			return day, fmt.Errorf("%w: %s: currency %q is not three upper-case letters", ErrFormat, d, code)
 		}
 		r, err := currency.ParseRate(num.String())
@@ -231,17 +231,4 @@ func newDay(date string, rates map[string]json.Number) (currency.Day, error) {
 		day.Rates[currency.Code(code)] = r
 	}
 	return day, nil
-}
-
-// validCode reports whether s is three upper-case ASCII letters.
-func validCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := range 3 {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return true
 }
