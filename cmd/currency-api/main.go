@@ -54,7 +54,18 @@ const refreshSettle = 5 * time.Minute
 const (
 	accessBatchBytes = 32 << 10
 	accessFlushEvery = 250 * time.Millisecond
+	accessFlushBound = 2 * time.Second // for the last flush at exit
 )
+
+// waitFlushed waits, at most accessFlushBound, for the access-line flusher
+// to write its last batch. Lines of handlers a cut-short drain left running
+// come after it and are lost with the process.
+func waitFlushed(flushed <-chan struct{}) {
+	select {
+	case <-flushed:
+	case <-time.After(accessFlushBound):
+	}
+}
 
 // errSecondSignal ends a drain cut short by a second SIGINT or SIGTERM.
 var errSecondSignal = errors.New("stopped by a second signal before in-flight requests finished")
@@ -117,6 +128,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// Access lines go out in batches: a write per line cost the service
 	// more than the conversion it logged. A line is at most
 	// accessFlushEvery late; run flushes the rest before it returns.
+	// stdout then has two writers, the logger and the batch: it must take
+	// concurrent writes whole, as an *os.File does.
 	accessLines := linebuf.New(stdout, accessBatchBytes)
 	handler := server.NewHandler(server.Config{
 		Logger:           logger,
@@ -167,7 +180,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.MetricsNamespace != "" {
 		wg.Go(func() { reportRatesAge(work, logger, cfg.MetricsNamespace, store) })
 	}
-	wg.Go(func() { accessLines.Run(work, accessFlushEvery) })
+	// The flusher is waited for with a bound at exit, not in wg: its last
+	// flush blocks for as long as stdout does (a stalled log driver), and
+	// must not keep the process from exiting.
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		accessLines.Run(work, accessFlushEvery)
+	}()
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
@@ -177,15 +197,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case err := <-serveErr:
 		cancelWork()
 		wg.Wait()
+		waitFlushed(flushed)
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	// From here a second signal means "now": it is no longer absorbed by
 	// ctx, and it cuts the drain short.
-	stop()
+	// Registered before stop, so no signal falls in between and kills the
+	// process with its default action, batched log lines unwritten.
 	again := make(chan os.Signal, 1)
 	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(again)
+	stop()
 	logger.Info("shutting down", "drain_timeout", cfg.ShutdownTimeout.String())
 	cutShort, cancelDrain := context.WithCancelCause(context.WithoutCancel(ctx))
 	drainCtx, cancelTimeout := context.WithTimeout(cutShort, cfg.ShutdownTimeout)
@@ -195,8 +218,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	go func() { // ends with the drain, or cuts it short
 		select {
 		case sig := <-again:
-			logger.Warn("second signal: stopping without waiting for in-flight requests", "signal", sig.String())
+			// Cancel first: the log line may block on a stalled stdout.
 			cancelDrain(errSecondSignal)
+			logger.Warn("second signal: stopping without waiting for in-flight requests", "signal", sig.String())
 		case <-drained:
 		}
 	}()
@@ -204,6 +228,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	close(drained)
 	cancelWork()
 	wg.Wait()
+	waitFlushed(flushed)
 	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -20,7 +20,6 @@ type Writer struct {
 
 	mu  sync.Mutex
 	buf []byte
-	err error // the first failed write, returned by every later call
 }
 
 // New returns a writer batching up to size bytes for out.
@@ -29,27 +28,23 @@ func New(out io.Writer, size int) *Writer {
 }
 
 // Write adds p, whole lines, to the batch; a p as large as the batch goes
-// out at once, after what is batched.
+// out at once, after what is batched. An error is the failed write of an
+// earlier batch or of p; p is kept whenever the error is not p's.
 func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.err != nil {
-		return 0, w.err
-	}
+	var err error
 	if len(w.buf)+len(p) > w.size {
-		if err := w.flush(); err != nil {
-			return 0, err
-		}
+		err = w.flush()
 	}
 	if len(p) >= w.size {
-		if _, err := w.out.Write(p); err != nil {
-			w.err = err
-			return 0, err
+		if _, werr := w.out.Write(p); werr != nil {
+			return 0, werr
 		}
-		return len(p), nil
+		return len(p), err
 	}
 	w.buf = append(w.buf, p...)
-	return len(p), nil
+	return len(p), err
 }
 
 // Flush writes what is batched.
@@ -59,15 +54,14 @@ func (w *Writer) Flush() error {
 	return w.flush()
 }
 
+// flush writes the batch. A failed write loses the batch, not the lines
+// after it: the next one is tried afresh, as a write per line would be.
 func (w *Writer) flush() error {
-	if w.err != nil || len(w.buf) == 0 {
-		return w.err
+	if len(w.buf) == 0 {
+		return nil
 	}
 	_, err := w.out.Write(w.buf)
 	w.buf = w.buf[:0]
-	if err != nil {
-		w.err = err
-	}
 	return err
 }
 

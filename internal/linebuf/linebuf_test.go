@@ -111,7 +111,9 @@ func TestRunFlushesOnTheIntervalAndAtTheEnd(t *testing.T) {
 	}
 }
 
-func TestFailedWriteIsReturnedFromThenOn(t *testing.T) {
+// TestFailedWriteLosesOnlyItsBatch: a write that fails (a full disk) is
+// reported and drops that batch; the lines after it still go out.
+func TestFailedWriteLosesOnlyItsBatch(t *testing.T) {
 	boom := errors.New("disk full")
 	out := &recordingWriter{fail: boom}
 	w := linebuf.New(out, 8)
@@ -119,8 +121,17 @@ func TestFailedWriteIsReturnedFromThenOn(t *testing.T) {
 	if err := w.Flush(); !errors.Is(err, boom) {
 		t.Fatalf("Flush = %v, want %v", err, boom)
 	}
-	if _, err := w.Write([]byte("d\n")); !errors.Is(err, boom) {
-		t.Errorf("Write after a failure = %v, want %v", err, boom)
+	out.mu.Lock()
+	out.fail = nil
+	out.mu.Unlock()
+	if _, err := w.Write([]byte("d\n")); err != nil {
+		t.Fatalf("Write after the failure = %v", err)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.all(); len(got) != 1 || got[0] != "d\n" {
+		t.Errorf("writes = %q, want only the line after the failure", got)
 	}
 }
 

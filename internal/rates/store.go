@@ -119,15 +119,17 @@ type Answer struct {
 }
 
 // Lookup picks the table in force on date, or the newest one when date is
-// 0. An answer about a date up to the newest publication held is final;
-// anything later follows the newest rates: cacheable until the next
+// 0. An answer about a date before the first publication not yet held is
+// final (a weekend after the newest publication included: its answer is
+// that publication, whatever comes next); anything later follows the
+// newest rates: cacheable until the next
 // publication is due (at most MaxAgeCurrent), then for MaxAgeBehind while
 // the store is behind or stale. It reports false when the history holds no
 // publication on or before date.
 func (s *Store) Lookup(now time.Time, date currency.Date) (Answer, bool) {
 	h := s.history.Load()
 	latest := h.Latest()
-	if date != 0 && date <= latest {
+	if date != 0 && date < currency.NextPublicationDay(latest) {
 		table, ok := h.On(date)
 		return Answer{History: h, Table: table, Final: true, MaxAge: MaxAgeFinal}, ok
 	}

@@ -253,8 +253,11 @@ func TestStoreLookupDated(t *testing.T) {
 		{"2025-06-02", "2025-06-02", true},
 		{"2025-06-05", "2025-06-03", true}, // no publication held that day: the one before
 		{"2025-06-06", "2025-06-06", true},
-		{"2025-06-07", "2025-06-06", false}, // after the newest held: follows it
-		{"2025-06-09", "2025-06-06", false},
+		// The weekend after the newest held: Friday's answer, for good.
+		{"2025-06-07", "2025-06-06", true},
+		{"2025-06-08", "2025-06-06", true},
+		{"2025-06-09", "2025-06-06", false}, // Monday's is due and missing: follows the newest
+		{"2025-06-10", "2025-06-06", false},
 	}
 	for _, tt := range tests {
 		a, ok := s.Lookup(now, mustDate(t, tt.date))

@@ -112,15 +112,14 @@ func accessLog(logger *slog.Logger, out io.Writer, namespace string, now func() 
 	metrics := emf.New(namespace, [][]string{{"route", "status_class"}, {"route"}},
 		emf.Metric{Name: "requests", Unit: "Count"}, emf.Metric{Name: "latency_ms", Unit: "Milliseconds"})
 	return func(next http.Handler) http.Handler {
-		if out == nil {
-			return next
-		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := now()
+			// The recorder is there even without a log: recoverPanics
+			// reads from it whether the response has started.
 			rec := &recorder{ResponseWriter: w}
 			// Deferred, so a response aborted by a late panic is logged too.
 			defer func() {
-				if logger.Enabled(r.Context(), slog.LevelInfo) {
+				if out != nil && logger.Enabled(r.Context(), slog.LevelInfo) {
 					writeAccessLine(out, metrics, namespace != "", r, rec, start, now())
 				}
 			}()
@@ -303,7 +302,11 @@ func cleanPath(next http.Handler) http.Handler {
 				u := *r.URL
 				u.Path, u.RawPath = unescaped, clean
 				r2.URL = &u
-				r = &r2
+				// The mux records the route it matched on the request it
+				// is given; the access log reads it from this one.
+				defer func() { r.Pattern = r2.Pattern }()
+				next.ServeHTTP(w, &r2)
+				return
 			}
 		}
 		next.ServeHTTP(w, r)

@@ -368,6 +368,26 @@ func TestCORSAnyOriginWithoutOrigin(t *testing.T) {
 // TestUncleanPathIsNotHTML is the bug of GET //convert answered by the
 // mux's own 307 redirect in text/html: every response is JSON or
 // problem+json, so an unclean path is cleaned before routing.
+// TestCleanedPathKeepsItsRoute: the access line of a cleaned path names the
+// route it was answered by, not "unmatched".
+func TestCleanedPathKeepsItsRoute(t *testing.T) {
+	h, logs := newHandler(t)
+	rec := get(t, h, "//convert?from=EUR&to=USD")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d", rec.Code)
+	}
+	lines := logs.lines(t)
+	if len(lines) != 1 {
+		t.Fatalf("%d log lines, want 1", len(lines))
+	}
+	if got, want := lines[0]["route"], "/convert"; got != want {
+		t.Errorf("route = %v, want %q", got, want)
+	}
+	if got, want := lines[0]["path"], "//convert"; got != want {
+		t.Errorf("path = %v, want the path as sent, %q", got, want)
+	}
+}
+
 func TestUncleanPathIsNotHTML(t *testing.T) {
 	h, _ := newHandler(t)
 	for _, target := range []string{"//convert?from=EUR&to=USD", "/docs/../convert?from=EUR&to=USD", "/./health", "/health/"} {

@@ -205,6 +205,10 @@ func TestRootRedirectsToDocs(t *testing.T) {
 	if got, want := rec.Header().Get("Location"), "/docs"; got != want {
 		t.Errorf("Location = %q, want %q", got, want)
 	}
+	// Every response is JSON, problem+json or empty: no redirect page.
+	if rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != "" {
+		t.Errorf("redirect body %q, Content-Type %q, want neither", rec.Body, rec.Header().Get("Content-Type"))
+	}
 }
 
 func TestMethodNotAllowed(t *testing.T) {

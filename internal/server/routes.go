@@ -22,6 +22,6 @@ func addRoutes(mux *http.ServeMux, cfg Config) {
 		mux.Handle("GET "+rt.path, rt.handler)
 		mux.Handle(rt.path, handleMethodNotAllowed())
 	}
-	mux.Handle("GET /{$}", http.RedirectHandler("/docs", http.StatusFound))
+	mux.Handle("GET /{$}", redirectTo("/docs"))
 	mux.Handle("/", handleNotFound())
 }
