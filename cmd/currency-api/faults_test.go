@@ -108,17 +108,6 @@ func faultUSD(d currency.Date) string {
 // faultRates are the other rates of every stand-in publication.
 var faultRates = [][2]string{{"JPY", "163.5"}, {"GBP", "0.85"}, {"CHF", "0.94"}}
 
-// faultNextPublication returns the first publication day after d.
-func faultNextPublication(d currency.Date) currency.Date {
-	for range 10 { // no run of closing days is that long
-		d++
-		if currency.IsPublicationDay(d) {
-			return d
-		}
-	}
-	panic("no publication day within 10 days of " + d.String())
-}
-
 // faultDays lists the publication days from first to last, newest first as
 // the ECB orders its feeds.
 func faultDays(first, last currency.Date) []currency.Date {
@@ -701,7 +690,7 @@ func (rig *faultRig) run(t *testing.T, fc faultCase, totals *faultTotals) (fault
 	_, held := rig.up.state()
 	newest := held
 	for range max(fc.ahead, 1) {
-		newest = faultNextPublication(newest)
+		newest = currency.NextPublicationDay(newest)
 	}
 	totals.begin()
 	mark := rig.sink.faultMark()

@@ -237,3 +237,16 @@ func TestNextPublicationAgreesWithExpectedLatest(t *testing.T) {
 		}
 	}
 }
+
+// TestNextPublicationDay holds the day-level step to NextPublication, the
+// instant-level one: from the last moment of any day from 1999 to 2030,
+// both name the same next publication.
+func TestNextPublicationDay(t *testing.T) {
+	for d := currency.FirstDate; d < currency.NewDate(2031, time.January, 1); d++ {
+		endOfDay := currency.PublicationTime(d).Add(8*time.Hour - time.Nanosecond) // 23:59:59.999 in Frankfurt
+		want := currency.DateOf(currency.NextPublication(endOfDay).UTC())
+		if got := currency.NextPublicationDay(d); got != want {
+			t.Fatalf("NextPublicationDay(%s) = %s, want %s", d, got, want)
+		}
+	}
+}

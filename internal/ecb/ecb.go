@@ -105,7 +105,7 @@ func (c *Client) Name() string { return sourceName }
 // It returns the whole feed it chose, oldest first, so the result may hold
 // days on or before after too; merging them again changes nothing.
 func (c *Client) Fetch(ctx context.Context, after currency.Date) ([]currency.Day, error) {
-	next := max(nextPublication(after), currency.FirstDate)
+	next := max(currency.NextPublicationDay(after), currency.FirstDate)
 	daily, err := c.get(ctx, DailyFeed, DailyMaxBytes, xmlAccept, Parse)
 	if err != nil || daily[len(daily)-1].Date <= next {
 		return daily, err
@@ -121,15 +121,6 @@ func (c *Client) Fetch(ctx context.Context, after currency.Date) ([]currency.Day
 		return nil, fmt.Errorf("%w: %s starts on %s, after %s", ErrFormat, HistoryFeed, history[0].Date, next)
 	}
 	return history, err
-}
-
-// nextPublication returns the first publication day after d.
-func nextPublication(d currency.Date) currency.Date {
-	d++
-	for !currency.IsPublicationDay(d) {
-		d++
-	}
-	return d
 }
 
 // xmlAccept is the Accept header of the XML feeds.
