@@ -23,22 +23,23 @@ const (
 	cacheDocs    = "public, max-age=3600"
 )
 
-// cacheControl formats the cache lifetime the store chose for an answer.
-func cacheControl(a rates.Answer) string {
+// cacheControl is the Cache-Control header of an answer, the lifetime the
+// store chose. The two lifetimes most answers get are formatted once, as
+// shared header values.
+func cacheControl(a rates.Answer) []string {
 	switch {
 	case a.Final && a.MaxAge == rates.MaxAgeFinal:
-		return cacheFinal
+		return headerFinal
 	case a.MaxAge == rates.MaxAgeBehind && a.Revalidate == rates.MaxAgeBehind:
-		return cacheBehind
+		return headerBehind
 	}
 	v := "public, max-age=" + strconv.FormatInt(int64(a.MaxAge/time.Second), 10)
 	if a.Revalidate > 0 {
 		v += ", stale-while-revalidate=" + strconv.FormatInt(int64(a.Revalidate/time.Second), 10)
 	}
-	return v
+	return []string{v}
 }
 
-// The two lifetimes most answers get, formatted once.
 var (
 	cacheFinal  = "public, max-age=" + strconv.Itoa(int(rates.MaxAgeFinal/time.Second))
 	cacheBehind = "public, max-age=" + strconv.Itoa(int(rates.MaxAgeBehind/time.Second)) +
@@ -68,16 +69,7 @@ func respond(w http.ResponseWriter, r *http.Request, body []byte, a rates.Answer
 	} else {
 		h[staleHeader] = headerFalse
 	}
-	var cache []string
-	switch cc := cacheControl(a); cc {
-	case cacheFinal:
-		cache = headerFinal
-	case cacheBehind:
-		cache = headerBehind
-	default:
-		cache = []string{cc}
-	}
-	writeBody(w, r, headerJSON, body, cache)
+	writeBody(w, r, headerJSON, body, cacheControl(a))
 	return nil
 }
 
@@ -96,7 +88,7 @@ func respondJSON(w http.ResponseWriter, r *http.Request, v any, cache string) er
 // and the docs page.
 func writeBody(w http.ResponseWriter, r *http.Request, contentType []string, body []byte, cacheControl []string) {
 	// The entity tag and the length share one string and one slice of
-	// header values: two allocations for four headers.
+	// header values: two allocations for the two headers.
 	sum := sha256.Sum256(body)
 	var buf [2 + 32 + 20]byte
 	b := append(buf[:0], '"')
@@ -215,6 +207,7 @@ func (o *jsonObject) boolean(k string, v bool) {
 	*o.buf = strconv.AppendBool(*o.buf, v)
 }
 
+// date writes d as a YYYY-MM-DD string.
 func (o *jsonObject) date(k string, d currency.Date) {
 	o.key(k)
 	*o.buf = append(*o.buf, '"')
@@ -229,20 +222,9 @@ func (o *jsonObject) date(k string, d currency.Date) {
 func (o *jsonObject) timestamp(k string, t time.Time, nanos bool) {
 	o.key(k)
 	t = t.UTC()
-	y, mo, d := t.Date()
-	h, mi, sec := t.Clock()
-	if y < 0 || y > 9999 {
-		*o.buf = append(*o.buf, '"')
-		*o.buf = t.AppendFormat(*o.buf, time.RFC3339Nano)
-		*o.buf = append(*o.buf, '"')
-		return
-	}
 	b := append(*o.buf, '"')
-	b = appendDigits(b, y, 4)
-	b = append(b, '-')
-	b = appendDigits(b, int(mo), 2)
-	b = append(b, '-')
-	b = appendDigits(b, d, 2)
+	b, _ = currency.DateOf(t).AppendText(b)
+	h, mi, sec := t.Clock()
 	b = append(b, 'T')
 	b = appendDigits(b, h, 2)
 	b = append(b, ':')
