@@ -188,6 +188,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer close(flushed)
 		accessLines.Run(work, accessFlushEvery)
 	}()
+	stopBackground := func() {
+		cancelWork()
+		wg.Wait()
+		waitFlushed(flushed)
+	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(listener) }()
@@ -195,16 +200,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	select {
 	case err := <-serveErr:
-		cancelWork()
-		wg.Wait()
-		waitFlushed(flushed)
+		stopBackground()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	// From here a second signal means "now": it is no longer absorbed by
-	// ctx, and it cuts the drain short.
-	// Registered before stop, so no signal falls in between and kills the
-	// process with its default action, batched log lines unwritten.
+	// From here a second signal means "now": it cuts the drain short. It
+	// is registered before stop releases ctx's, so no signal falls in
+	// between and kills the process with its default action, batched log
+	// lines unwritten.
 	again := make(chan os.Signal, 1)
 	signal.Notify(again, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(again)
@@ -226,9 +229,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}()
 	shutdownErr := srv.Shutdown(drainCtx)
 	close(drained)
-	cancelWork()
-	wg.Wait()
-	waitFlushed(flushed)
+	stopBackground()
 	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
