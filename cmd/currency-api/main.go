@@ -23,6 +23,10 @@ import (
 	"syscall"
 	"time"
 
+	// The image has no CA bundle (internal/image): these roots are used when
+	// the system has none, so the ECB is reached over verified TLS anyway.
+	_ "golang.org/x/crypto/x509roots/fallback"
+
 	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
 	"github.com/currency-convertor-ecs/currency-api/internal/emf"
 	"github.com/currency-convertor-ecs/currency-api/internal/frankfurter"
