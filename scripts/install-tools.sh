@@ -5,6 +5,12 @@
 #   staticcheck, actionlint, hey, terraform-docs, conftest, tofu (OpenTofu),
 #   terraform (HashiCorp Terraform), tflint, trivy
 #                                      -- the default set
+#   umoci, runc                        -- Debian packages, in the default set:
+#                                         `make container` runs the release image
+#                                         with them. Installed with apt-get when
+#                                         running as root and symlinked into bin/;
+#                                         as another user they are skipped with the
+#                                         command to run (in CI, CI=true, that fails).
 #   wrk                                -- Debian package; NOT in the default set.
 #                                         Installed with apt-get only when named
 #                                         explicitly (`install-tools.sh wrk`) and
@@ -38,7 +44,7 @@ TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/currency-api/tools}"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
 
-# Pinned versions (module versions as the Go proxy names them; wrk: Debian's).
+# Pinned versions (module versions as the Go proxy names them; wrk, umoci, runc: Debian's).
 declare -A VERSIONS=(
   [staticcheck]=v0.7.0
   [actionlint]=v1.7.12
@@ -53,9 +59,13 @@ declare -A VERSIONS=(
   [tflint]=v0.64.0
   [trivy]=v0.74.0
   [wrk]=4.1.0-3+b2
+  # Debian 12's: umoci unpacks the OCI layout, runc (the OCI reference
+  # runtime) runs it.
+  [umoci]=0.4.7+ds-3+b7
+  [runc]=1.1.5+ds1-1+deb12u1
 )
 # Default set, cheapest first so a failure in a quick build shows early.
-DEFAULT=(staticcheck actionlint hey terraform-docs conftest tofu terraform tflint trivy)
+DEFAULT=(umoci runc staticcheck actionlint hey terraform-docs conftest tofu terraform tflint trivy)
 ALL=("${DEFAULT[@]}" wrk)
 
 die() { echo "install-tools: $*" >&2; exit 1; }
@@ -99,6 +109,15 @@ build_terraform() { # version
   rm -rf "$src"
 }
 
+apt_install() { # package version -- Debian's package at that version, linked into bin/
+  apt-get install -y -q "$1=$2" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && apt-get install -y -q "$1=$2" >/dev/null; }
+  ln -sf "$(command -v "$1")" "$BIN/$1"
+}
+
+# needs_root tells whether a tool is one of Debian's packages.
+needs_root() { [[ $1 == wrk || $1 == umoci || $1 == runc ]]; }
+
 build() { # tool version
   local t=$1 v=$2
   case $t in
@@ -116,11 +135,7 @@ build() { # tool version
                    -ldflags "-s -w -X github.com/opentofu/opentofu/version.dev=no" ;; # else "-dev"
     terraform)   build_terraform "$v" ;;
     terraform-docs) go_build_module github.com/terraform-docs/terraform-docs "$v" terraform-docs . ;;
-    wrk)
-      [[ $EUID -eq 0 ]] || die "wrk is a Debian package: run 'sudo apt-get install wrk' or rerun as root"
-      apt-get install -y -q "wrk=$2" >/dev/null 2>&1 ||
-        { apt-get update -q >/dev/null && apt-get install -y -q "wrk=$2" >/dev/null; }
-      ln -sf "$(command -v wrk)" "$BIN/wrk" ;;
+    wrk|umoci|runc) apt_install "$t" "$v" ;;
   esac
 }
 
@@ -130,6 +145,7 @@ version_output() { # tool -> what the tool says about its version
     tofu|terraform) TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$BIN/$1" version ;;
     staticcheck|actionlint) "$BIN/$1" -version ;;
     wrk) "$BIN/wrk" -v ;;
+    umoci|runc) "$BIN/$1" --version ;;
     *) "$BIN/$1" --version ;;
   esac 2>&1 || true   # some tools exit non-zero after printing their version
 }
@@ -137,6 +153,13 @@ version_output() { # tool -> what the tool says about its version
 install_tool() { # tool
   local t=$1 v=${VERSIONS[$1]} start=$SECONDS out num re
   if is_current "$t"; then echo "tool $t $v: cached"; return; fi
+  if needs_root "$t" && [[ $EUID -ne 0 ]]; then
+    local hint="sudo apt-get install $t=$v, then rerun"
+    [[ "${CI:-}" == "true" ]] && die "$t is a Debian package and CI needs it: run as root ($hint)"
+    [[ $t == wrk ]] && die "wrk is a Debian package: $hint"
+    echo "tool $t $v: SKIPPED (a Debian package: $hint; make container skips without it)"
+    return
+  fi
   rm -f "$STAMPS/$t"
   build "$t" "$v" || die "building $t $v failed"
   out=$(version_output "$t") num=${v#v}

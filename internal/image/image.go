@@ -202,6 +202,9 @@ func build(s Spec, p Platform) (v1.Image, error) {
 		Architecture: p.Arch,
 		Created:      v1.Time{Time: created},
 		Config:       s.Config(),
+		// mutate.Append adds the layer's diff ID; the type is ours to set,
+		// and runtimes refuse a config without it.
+		RootFS: v1.RootFS{Type: "layers"},
 	})
 	if err != nil {
 		return nil, err
