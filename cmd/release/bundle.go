@@ -33,6 +33,19 @@ var (
 // reads for the image tag.
 const releaseName = "RELEASE"
 
+// epochName is the entry that holds the release commit's time, in seconds
+// since 1970 (reproducible-builds.org's SOURCE_DATE_EPOCH): the image's
+// created time, so the same commit gives the same image digest.
+const epochName = "SOURCE_DATE_EPOCH"
+
+// noGitEpoch is the epoch of a bundle made without git and without an
+// earlier bundle's SOURCE_DATE_EPOCH: 1980-01-01, the time every zip entry
+// carries.
+const noGitEpoch = "315532800"
+
+// epoch is what SOURCE_DATE_EPOCH may hold.
+var epoch = regexp.MustCompile(`^[1-9][0-9]{0,11}$`)
+
 // releaseID is what a release ID may contain: it becomes part of an image tag.
 var releaseID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
@@ -48,6 +61,7 @@ type entry struct {
 type source struct {
 	Entries   []entry
 	Release   string
+	Epoch     string   // the commit's time, seconds since 1970
 	Note      string   // why the files did not come from git, or ""
 	Origin    string   // where Release came from, when not from git
 	Untracked []string // untracked files under the bundle's paths, left out
@@ -135,6 +149,11 @@ func collectGit(ctx context.Context, root string) (source, error) {
 		return source{}, fmt.Errorf("no commit to name the release after: %w", err)
 	}
 	src.Release = strings.TrimSpace(string(head))
+	committed, err := git(ctx, root, "log", "-1", "--format=%ct", "HEAD")
+	if err != nil {
+		return source{}, err
+	}
+	src.Epoch = strings.TrimSpace(string(committed))
 	status, err := git(ctx, root, append([]string{"status", "--porcelain", "-z", "--untracked-files=no"}, pathspec...)...)
 	if err != nil {
 		return source{}, err
@@ -209,6 +228,19 @@ func collectFiles(dir, note string) (source, error) {
 	default:
 		return source{}, err
 	}
+
+	b, err = os.ReadFile(filepath.Join(dir, epochName))
+	switch {
+	case err == nil:
+		src.Epoch = strings.TrimSpace(string(b))
+		if !epoch.MatchString(src.Epoch) {
+			return source{}, fmt.Errorf("%s holds %q, not seconds since 1970", epochName, src.Epoch)
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		src.Epoch = noGitEpoch
+	default:
+		return source{}, err
+	}
 	return src, nil
 }
 
@@ -271,9 +303,12 @@ func git(ctx context.Context, dir string, args ...string) ([]byte, error) {
 	return out, nil
 }
 
-// all is every entry of the bundle, RELEASE included, sorted by name.
+// all is every entry of the bundle, RELEASE and SOURCE_DATE_EPOCH included,
+// sorted by name.
 func (src source) all() []entry {
-	entries := append(slices.Clone(src.Entries), entry{Name: releaseName, Data: []byte(src.Release + "\n")})
+	entries := append(slices.Clone(src.Entries),
+		entry{Name: releaseName, Data: []byte(src.Release + "\n")},
+		entry{Name: epochName, Data: []byte(src.Epoch + "\n")})
 	sortEntries(entries)
 	return entries
 }

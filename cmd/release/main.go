@@ -11,14 +11,17 @@
 // Dockerfile, .dockerignore, go.mod, go.sum,
 // scripts/build.sh and everything under cmd/ and internal/ (tests and
 // testdata too, since the buildspec runs go test ./...), plus a RELEASE file
-// naming the commit, which the buildspec puts in the image tag.
+// naming the commit, which the buildspec puts in the image tag and version,
+// and a SOURCE_DATE_EPOCH file with the commit's time (seconds since 1970),
+// the image's created time.
 //
 // The file list comes from git (git ls-files), the content from the working
 // tree, so untracked files never ship; RELEASE is HEAD's commit ID, with
 // -dirty when those paths have uncommitted changes. Outside a git work tree
 // it takes every file under those paths and says so; RELEASE is then the
 // existing RELEASE file's (an unpacked bundle) or "nogit-" and a digest of
-// the content.
+// the content, and SOURCE_DATE_EPOCH the existing file's or 315532800
+// (1980-01-01, the zip entries' time).
 //
 // The zip is deterministic: entries sorted by name, one fixed timestamp,
 // modes 0644 or 0755, no extra fields. The same files give the same bytes.

@@ -208,10 +208,13 @@ func TestBundleEntries(t *testing.T) {
 	b, summary := build(t, dir)
 	files, names := unpack(t, b)
 
-	want := append(slices.Clone(inBundle), releaseName)
+	want := append(slices.Clone(inBundle), releaseName, epochName)
 	slices.Sort(want)
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("entries, in order (-want +got):\n%s", diff)
+	}
+	if got, want := content(t, files[epochName]), gitIn(t, dir, "log", "-1", "--format=%ct", "HEAD")+"\n"; got != want {
+		t.Errorf("%s = %q, want the commit's time %q", epochName, got, want)
 	}
 	epoch := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 	for name, f := range files {
@@ -228,7 +231,7 @@ func TestBundleEntries(t *testing.T) {
 		if got := f.Mode(); got != wantMode {
 			t.Errorf("%s: mode %v, want %v", name, got, wantMode)
 		}
-		if name == releaseName {
+		if name == releaseName || name == epochName {
 			continue
 		}
 		disk, err := os.ReadFile(filepath.Join(dir, name))
@@ -270,7 +273,7 @@ func TestDryRun(t *testing.T) {
 		names = append(names, m[2])
 		sizes[m[2]] = m[1]
 	}
-	want := append(slices.Clone(inBundle), releaseName)
+	want := append(slices.Clone(inBundle), releaseName, epochName)
 	slices.Sort(want)
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("dry run's list (-want +got):\n%s", diff)
@@ -279,7 +282,7 @@ func TestDryRun(t *testing.T) {
 		t.Errorf("size of cmd/app/main.go = %s, want %s", got, want)
 	}
 	last := lines[len(lines)-1]
-	if !regexp.MustCompile(`^release: dry run, nothing written: 11 files, \d+ bytes, sha256 [0-9a-f]{64}, RELEASE [0-9a-f]{40}$`).MatchString(last) {
+	if !regexp.MustCompile(`^release: dry run, nothing written: 12 files, \d+ bytes, sha256 [0-9a-f]{64}, RELEASE [0-9a-f]{40}$`).MatchString(last) {
 		t.Errorf("dry run's summary = %q", last)
 	}
 
@@ -384,7 +387,7 @@ func TestNotAGitWorkTree(t *testing.T) {
 				t.Fatal(err)
 			}
 			files, names := unpack(t, b)
-			want := append(slices.Clone(inBundle), releaseName, "cmd/app/untracked.go")
+			want := append(slices.Clone(inBundle), releaseName, epochName, "cmd/app/untracked.go")
 			slices.Sort(want)
 			if diff := cmp.Diff(want, names); diff != "" {
 				t.Errorf("entries (-want +got):\n%s", diff)
@@ -397,13 +400,26 @@ func TestNotAGitWorkTree(t *testing.T) {
 				t.Errorf("summary %q does not name RELEASE %q", stdout, id)
 			}
 
-			// An unpacked bundle keeps its release ID.
+			if got := content(t, files[epochName]); got != noGitEpoch+"\n" {
+				t.Errorf("%s = %q, want 1980-01-01's %s", epochName, got, noGitEpoch)
+			}
+
+			// An unpacked bundle keeps its release ID and commit time.
 			writeTestFile(t, filepath.Join(dir, releaseName), "0123abc-dirty\n")
+			writeTestFile(t, filepath.Join(dir, epochName), "1764581415\n")
 			b, _ = build(t, dir)
 			files, _ = unpack(t, b)
 			if got := content(t, files[releaseName]); got != "0123abc-dirty\n" {
 				t.Errorf("RELEASE = %q, want the existing RELEASE file's 0123abc-dirty", got)
 			}
+			if got := content(t, files[epochName]); got != "1764581415\n" {
+				t.Errorf("%s = %q, want the existing file's 1764581415", epochName, got)
+			}
+			writeTestFile(t, filepath.Join(dir, epochName), "yesterday\n")
+			if _, _, err := release(t, "-dir", dir, "-out", out); err == nil || !strings.Contains(err.Error(), "not seconds since 1970") {
+				t.Errorf("a bad %s file: err = %v, want one saying it is not seconds since 1970", epochName, err)
+			}
+			writeTestFile(t, filepath.Join(dir, epochName), "1764581415\n")
 			writeTestFile(t, filepath.Join(dir, releaseName), "not a tag!\n")
 			if _, _, err := release(t, "-dir", dir, "-out", out); err == nil || !strings.Contains(err.Error(), "not a release ID") {
 				t.Errorf("a bad RELEASE file: err = %v, want one saying it is not a release ID", err)
