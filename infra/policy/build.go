@@ -34,6 +34,31 @@ var checkCodeBuildStartsNeverRefused = Check{
 	},
 }
 
+// What privileged mode grants ("the build project ... needs elevated
+// privileges ... to run a Docker daemon"), CodeBuild API Reference,
+// ProjectEnvironment.privilegedMode:
+// https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectEnvironment.html
+var checkCodeBuildUnprivileged = Check{
+	Name: "codebuild-unprivileged",
+	Promise: "No aws_codebuild_project environment sets privileged_mode to anything but the literal false (absent is false): " +
+		"privileged mode gives the build container root on its host to run a Docker daemon (CodeBuild API Reference, " +
+		"ProjectEnvironment), and the image is built and pushed without one (cmd/imagebuild).",
+	Run: func(cfg *Config) []Finding {
+		var out []Finding
+		for _, p := range cfg.resources("aws_codebuild_project") {
+			for _, env := range nested(p.Body, "environment") {
+				e := attr(env, "privileged_mode")
+				if len(present(e)) > 0 && !p.Module.isFalse(e) {
+					out = append(out, finding(env.Attributes["privileged_mode"].SrcRange,
+						"%s sets privileged_mode to something other than false: the build would run with a Docker daemon's "+
+							"privileges on its host; build and push the image without a daemon (cmd/imagebuild) and set it false", p.Address()))
+				}
+			}
+		}
+		return out
+	},
+}
+
 // How CodeBuild reads the buildspec argument (an inline definition, or a
 // path relative to the source directory), CodeBuild API Reference, ProjectSource:
 // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectSource.html

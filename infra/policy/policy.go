@@ -55,6 +55,7 @@ var Checks = []Check{
 	checkLogGroupsEncrypted,
 	checkCodeBuildLeastPrivilege,
 	checkCodeBuildStartsNeverRefused,
+	checkCodeBuildUnprivileged,
 	checkBuildspecFromTerraform,
 	checkSourceBucketWriters,
 	checkEventTargetRoleScoped,

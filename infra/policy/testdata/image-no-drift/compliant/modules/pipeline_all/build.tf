@@ -61,7 +61,7 @@ resource "aws_codebuild_project" "this" {
     compute_type    = "BUILD_GENERAL1_SMALL"
     image           = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
     type            = "LINUX_CONTAINER"
-    privileged_mode = true
+    privileged_mode = false
 
     dynamic "environment_variable" {
       for_each = local.build_environment
