@@ -237,9 +237,10 @@ resource "aws_codebuild_project" "this" {
     image                       = local.build_image
     compute_type                = var.compute_type
     image_pull_credentials_type = "CODEBUILD"
-    # docker build needs the Docker daemon, which CodeBuild runs only in
-    # privileged mode (README: why, and what bounds it).
-    privileged_mode = true
+    # No Docker daemon: cmd/imagebuild assembles the image from the binary
+    # and pushes it with the role's credentials, so the build container
+    # never gets root on its host (README; policy codebuild-unprivileged).
+    privileged_mode = false
 
     dynamic "environment_variable" {
       for_each = local.build_environment

@@ -63,6 +63,9 @@ var denied = []struct{ name, pattern string }{
 	{"| bash", `\|\s*(sudo\s+)?bash\b`},
 	{":latest", `:latest\b`},
 	{"@latest (go install/go run of a moving version)", `@latest\b`},
+	// CodeBuild runs no Docker daemon without privileged mode, which the
+	// project turns off: cmd/imagebuild builds and pushes the image.
+	{"docker (there is no Docker daemon: cmd/imagebuild builds and pushes)", `(^|[^/.\w-])docker\b`},
 }
 
 // steps are the key commands, in the order they must first appear.
@@ -74,17 +77,33 @@ var steps = []struct{ name, pattern string }{
 	// The vulnerability gate on the module graph, before anything is pushed:
 	// the image has no OS packages for ECR's basic scan to find.
 	{"govulncheck", `\bgo run golang\.org/x/vuln/cmd/govulncheck@\$\{?GOVULNCHECK_VERSION\}? \./\.\.\.`},
-	{"docker build", `\bdocker (buildx )?build\b`},
-	{"docker push", `\bdocker push\b`},
+	// The binary is built after the refresh, so it embeds the snapshot the
+	// tests ran on; cmd/imagebuild labels the image from the same snapshot.
+	{"release build", `(?m)^\s*scripts/build\.sh\s`},
+	{"image push", `\bgo run \./cmd/imagebuild\b`},
 	{"cmd/deploy", `\bgo run \./cmd/deploy\b`},
 }
 
-// snapshotLabels are the image's build arguments that describe the
-// embedded rates, each taken from cmd/ratesnapshot info after the refresh.
-var snapshotLabels = []struct{ arg, field string }{
-	{"RATES_LAST_DATE", "last"},
-	{"RATES_SHA256", "sha256"},
+// buildArgs are the arguments scripts/build.sh must get: the binary
+// cmd/imagebuild reads, for the project's architecture, stamped with the
+// release ID (not a time, so a rebuild gives the same bytes).
+var buildArgs = `scripts/build\.sh "bin/currency-api-linux-\$TARGET_ARCH" linux "\$TARGET_ARCH" "\$RELEASE_ID"`
+
+// imageFlags are the flags cmd/imagebuild must get, each from its variable.
+var imageFlags = []struct{ flag, value string }{
+	{"-binary", `linux/$TARGET_ARCH=bin/currency-api-linux-$TARGET_ARCH`},
+	{"-platform", `linux/$TARGET_ARCH`},
+	{"-version", `$RELEASE_ID`},
+	{"-revision", `$RELEASE_ID`},
+	// The commit's time from the bundle, never the build's: the digest
+	// depends on it.
+	{"-created", `$SOURCE_DATE_EPOCH`},
+	{"-push", `$REPOSITORY_URL:$IMAGE_TAG`},
 }
+
+// refFileFlag is cmd/imagebuild's -ref-file argument: where the pushed
+// REPOSITORY@sha256:... goes.
+var refFileFlag = regexp.MustCompile(`-ref-file[ =]"?([^"\s]+)"?`)
 
 // deployFlags are the flags cmd/deploy must get, each from its contract
 // variable.
@@ -225,16 +244,25 @@ func checkBuildspec(text []byte) []error {
 		}
 	}
 
-	// docker build targets the project's architecture, from the ECR Public
-	// mirror of the Go image.
-	if i := at["docker build"]; i >= 0 {
-		c := cmds[i]
-		if !regexp.MustCompile(`--platform[ =]"?linux/\$\{?TARGET_ARCH\}?"?`).MatchString(c) {
-			fail("docker build does not build for --platform linux/$TARGET_ARCH")
+	// The binary and the image: the project's architecture, the release ID
+	// as version and revision, the commit's time from the bundle.
+	if i := at["release build"]; i >= 0 && !regexp.MustCompile(buildArgs).MatchString(cmds[i]) {
+		fail(`scripts/build.sh does not get "bin/currency-api-linux-$TARGET_ARCH" linux "$TARGET_ARCH" "$RELEASE_ID"`)
+	}
+	if i := at["image push"]; i >= 0 {
+		for _, f := range imageFlags {
+			if !regexp.MustCompile(regexp.QuoteMeta(f.flag) + `[ =]"` + regexp.QuoteMeta(f.value) + `"(\s|$)`).MatchString(cmds[i]) {
+				fail("cmd/imagebuild does not get %s \"%s\"", f.flag, f.value)
+			}
 		}
-		if !strings.Contains(c, "--build-arg GO_IMAGE=public.ecr.aws/docker/library/golang") {
-			fail("docker build does not take the Go image from ECR Public (--build-arg GO_IMAGE=public.ecr.aws/docker/library/golang)")
-		}
+	}
+	fromBundle := regexp.MustCompile(`^"?\$\(cat SOURCE_DATE_EPOCH\)"?$`)
+	if !slices.ContainsFunc(assigned["SOURCE_DATE_EPOCH"], func(i int) bool {
+		return slices.ContainsFunc(assignment.FindAllStringSubmatch(cmds[i], -1), func(a []string) bool {
+			return a[1] == "SOURCE_DATE_EPOCH" && fromBundle.MatchString(strings.TrimSpace(a[2]))
+		})
+	}) {
+		fail("$SOURCE_DATE_EPOCH is not assigned from the bundle's SOURCE_DATE_EPOCH file (cat SOURCE_DATE_EPOCH)")
 	}
 
 	// The refresh is best effort with a bound: the ECB being down must not
@@ -250,27 +278,6 @@ func checkBuildspec(text []byte) []error {
 		}
 	}
 
-	// The image is labelled with the snapshot it embeds.
-	if i := at["docker build"]; i >= 0 {
-		for _, l := range snapshotLabels {
-			if !regexp.MustCompile(`--build-arg ` + l.arg + `="?\$\{?` + l.arg + `\}?"?`).MatchString(cmds[i]) {
-				fail("docker build does not pass --build-arg %s=\"$%s\"", l.arg, l.arg)
-			}
-			from := regexp.MustCompile(`go run \./cmd/ratesnapshot info -field ` + l.field + `\b`)
-			ok := false
-			for _, j := range assigned[l.arg] {
-				for _, a := range assignment.FindAllStringSubmatch(cmds[j], -1) {
-					if a[1] == l.arg && j > at["snapshot refresh"] && j < i && from.MatchString(a[2]) {
-						ok = true
-					}
-				}
-			}
-			if !ok {
-				fail("$%s is not assigned from go run ./cmd/ratesnapshot info -field %s between the snapshot refresh and docker build", l.arg, l.field)
-			}
-		}
-	}
-
 	// The deploy gets every flag from its variable, and the image by the
 	// digest the push produced.
 	if i := at["cmd/deploy"]; i >= 0 {
@@ -280,7 +287,7 @@ func checkBuildspec(text []byte) []error {
 				fail("cmd/deploy does not get %s \"$%s\"", f.flag, f.variable)
 			}
 		}
-		errs = append(errs, checkDigest(c, cmds, assigned, at["docker push"])...)
+		errs = append(errs, checkDigest(c, cmds, assigned, at["image push"])...)
 	}
 	return errs
 }
@@ -308,8 +315,9 @@ func unquoted(c string) string {
 }
 
 // checkDigest checks that the deploy command's -image is a digest reference:
-// literally (…@sha256:…), or a variable assigned, after the push, from
-// docker inspect's RepoDigests or a …@sha256:… string.
+// literally (…@sha256:…), or a variable assigned, after the push, from the
+// file cmd/imagebuild wrote the pushed reference to (-ref-file) or a
+// …@sha256:… string.
 func checkDigest(deploy string, cmds []string, assigned map[string][]int, push int) []error {
 	m := imageArg.FindStringSubmatch(deploy)
 	if m == nil {
@@ -321,16 +329,22 @@ func checkDigest(deploy string, cmds []string, assigned map[string][]int, push i
 	}
 	ref := regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$`).FindStringSubmatch(arg)
 	if ref == nil {
-		return []error{fmt.Errorf("cmd/deploy -image %s is not by digest (@sha256: or RepoDigests)", arg)}
+		return []error{fmt.Errorf("cmd/deploy -image %s is not by digest (@sha256: or cmd/imagebuild's -ref-file)", arg)}
+	}
+	readsRefFile := func(value string) bool { return false }
+	if push >= 0 {
+		if f := refFileFlag.FindStringSubmatch(cmds[push]); f != nil {
+			readsRefFile = regexp.MustCompile(`^"?\$\(cat "?` + regexp.QuoteMeta(f[1]) + `"?\)"?$`).MatchString
+		}
 	}
 	for _, i := range assigned[ref[1]] {
 		for _, a := range assignment.FindAllStringSubmatch(cmds[i], -1) {
-			if a[1] == ref[1] && i > push && (strings.Contains(a[2], "RepoDigests") || strings.Contains(a[2], "@sha256:")) {
+			if a[1] == ref[1] && i > push && (readsRefFile(strings.TrimSpace(a[2])) || strings.Contains(a[2], "@sha256:")) {
 				return nil
 			}
 		}
 	}
-	return []error{fmt.Errorf("cmd/deploy -image %s is not by digest: $%s is not assigned from RepoDigests or an @sha256: reference after docker push", arg, ref[1])}
+	return []error{fmt.Errorf("cmd/deploy -image %s is not by digest: $%s is not assigned, after the image push, from cmd/imagebuild's -ref-file or an @sha256: reference", arg, ref[1])}
 }
 
 func readBuildspec(t *testing.T) string {
@@ -368,27 +382,6 @@ func TestBuildspecToolchainMatchesDockerfile(t *testing.T) {
 	}
 }
 
-// The Dockerfile turns the snapshot's build arguments into labels of the
-// runtime image, so docker inspect tells which rates an image holds.
-func TestDockerfileSnapshotLabels(t *testing.T) {
-	df, err := os.ReadFile(dockerfilePath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	final := string(df[strings.LastIndex(string(df), "\nFROM "):])
-	for _, l := range []struct{ arg, label string }{
-		{"RATES_LAST_DATE", "io.github.currency-convertor-ecs.currency-api.rates.last-date"},
-		{"RATES_SHA256", "io.github.currency-convertor-ecs.currency-api.rates.sha256"},
-	} {
-		if !regexp.MustCompile(`(?m)^ARG ` + l.arg + `(=|$)`).MatchString(final) {
-			t.Errorf("the runtime stage declares no ARG %s", l.arg)
-		}
-		if !strings.Contains(final, l.label+`="${`+l.arg+`}"`) {
-			t.Errorf("the runtime stage has no label %s=\"${%s}\"", l.label, l.arg)
-		}
-	}
-}
-
 // Every rule of checkBuildspec fires: each mutation of the real buildspec
 // breaks one rule, and the checker must report it.
 func TestBuildspecCheckerCatches(t *testing.T) {
@@ -416,10 +409,7 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 			return s[:i] + new + s[i+len(old):]
 		}
 	}
-	notFromRepoDigests := func(s string) string {
-		s = strings.Replace(s, "{{range .RepoDigests}}{{println .}}{{end}}", "{{.Id}}", 1)
-		return strings.Replace(s, `"$REPOSITORY_URL@sha256:"`, `"$REPOSITORY_URL"`, 1)
-	}
+	notFromRefFile := replace(`IMAGE_REF="$(cat image-ref.txt)"`, `IMAGE_REF="$REPOSITORY_URL:$IMAGE_TAG"`)
 	for _, tc := range []struct {
 		name   string
 		mutate func(string) string
@@ -438,16 +428,17 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 		{"GOTOOLCHAIN minor only", replace("GOTOOLCHAIN: go1.26.8", "GOTOOLCHAIN: go1.26"), "GOTOOLCHAIN is"},
 		{"GOFLAGS -mod=mod", replace("GOFLAGS: -mod=readonly", "GOFLAGS: -mod=mod"), "GOFLAGS is"},
 		{"no go test", replace("go test ./... ||", "go vet ./... ||"), "no go test command"},
-		{"deploy before the push", insert(`go run ./cmd/deploy -image "$IMAGE_REF"`), "docker push must come before cmd/deploy"},
-		{"push before the build", insert(`docker push "$REPOSITORY_URL:x"`), "docker build must come before docker push"},
-		{"build before the tests", insert(`docker build -t x .`), "must come before docker build"},
+		{"deploy before the push", insert(`go run ./cmd/deploy -image "$IMAGE_REF"`), "image push must come before cmd/deploy"},
+		{"push before the build", insert(`go run ./cmd/imagebuild -push "$REPOSITORY_URL:x"`), "release build must come before image push"},
+		{"build before the tests", insert(`scripts/build.sh bin/x linux amd64 v`), "must come before release build"},
 		{"no deploy", replace("go run ./cmd/deploy", "echo ./cmd/deploy"), "no cmd/deploy command"},
 		{"deploy by tag", replace(`-image "$IMAGE_REF"`, `-image "$REPOSITORY_URL:$IMAGE_TAG"`), "is not by digest"},
-		{"digest not from RepoDigests", notFromRepoDigests, "is not by digest"},
+		{"digest not from the ref file", notFromRefFile, "is not by digest"},
+		{"digest read from another file", replace(`IMAGE_REF="$(cat image-ref.txt)"`, `IMAGE_REF="$(cat other.txt)"`), "is not by digest"},
 		{"digest taken before the push", func(s string) string {
-			return insert(`IMAGE_REF="$(docker inspect --format '{{index .RepoDigests 0}}' x)"`)(notFromRepoDigests(s))
+			return insert(`IMAGE_REF="$(cat image-ref.txt)"`)(notFromRefFile(s))
 		}, "is not by digest"},
-		{"push only mentioned", replace(`        docker push "$REPOSITORY_URL:$IMAGE_TAG" ||`, `        echo "$REPOSITORY_URL:$IMAGE_TAG" ||`), "no docker push command"},
+		{"push only mentioned", replace("        go run ./cmd/imagebuild \\\n", "        echo ./cmd/imagebuild \\\n"), "no image push command"},
 		{"no -fail-on-severity", replace(` \`+"\n"+`          -fail-on-severity "$FAIL_ON_SEVERITY"`, ""), `does not get -fail-on-severity "$FAIL_ON_SEVERITY"`},
 		{"fixed severity", replace(`-fail-on-severity "$FAIL_ON_SEVERITY"`, `-fail-on-severity HIGH`), `does not get -fail-on-severity`},
 		{"no -timeout", replace(`-timeout "$DEPLOY_TIMEOUT"`, `-timeout 5m`), `does not get -timeout "$DEPLOY_TIMEOUT"`},
@@ -456,20 +447,27 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 		{"no -container", replace(`-container "$CONTAINER_NAME"`, `-container currency-api`), `does not get -container`},
 		{"variable outside the contract", insert(`echo "$SOURCE_BUCKETS"`), "uses $SOURCE_BUCKETS"},
 		{"no govulncheck", replace(`go run golang.org/x/vuln/cmd/govulncheck@${GOVULNCHECK_VERSION} ./...`, `go vet ./...`), "no govulncheck command"},
-		{"govulncheck after the push", insert(`docker push "$REPOSITORY_URL:x"`), "docker build must come before docker push"},
-		{"govulncheck after the build", insert(`docker build -t x .`), "govulncheck must come before docker build"},
+		{"govulncheck after the push", insert(`go run ./cmd/imagebuild -push "$REPOSITORY_URL:x"`), "release build must come before image push"},
+		{"govulncheck after the build", insert(`scripts/build.sh bin/x linux amd64 v`), "govulncheck must come before release build"},
 		{"govulncheck unpinned", replace("GOVULNCHECK_VERSION: v1.9.0", "GOVULNCHECK_VERSION: latest"), "GOVULNCHECK_VERSION is"},
 		{"no -source-version", replace(`-source-version "$CODEBUILD_RESOLVED_SOURCE_VERSION"`, ``), `does not get -source-version "$CODEBUILD_RESOLVED_SOURCE_VERSION"`},
 		{"wrong variable for -source-key", replace(`-source-key "$SOURCE_KEY"`, `-source-key "$SOURCE_BUCKET"`), `does not get -source-key "$SOURCE_KEY"`},
 		{"misspelt contract variable", replace(`-service "$ECS_SERVICE"`, `-service "${ECS_SERVICES}"`), "uses $ECS_SERVICES"},
 		{"validation misses a variable", replace("DEPLOY_TIMEOUT FAIL_ON_SEVERITY SOURCE_BUCKET", "DEPLOY_TIMEOUT SOURCE_BUCKET"), "validates all of"},
-		{"no platform", replace(`docker build --platform "linux/$TARGET_ARCH" \`, `docker build \`), "--platform linux/$TARGET_ARCH"},
-		{"Go image from Docker Hub", replace("GO_IMAGE=public.ecr.aws/docker/library/golang", "GO_IMAGE=golang"), "ECR Public"},
+		{"fixed platform", replace(`-platform "linux/$TARGET_ARCH"`, `-platform "linux/amd64"`), `does not get -platform "linux/$TARGET_ARCH"`},
+		{"binary for a fixed architecture", replace(`linux "$TARGET_ARCH" "$RELEASE_ID"`, `linux amd64 "$RELEASE_ID"`), "scripts/build.sh does not get"},
+		{"binary stamped with the tag", replace(`linux "$TARGET_ARCH" "$RELEASE_ID"`, `linux "$TARGET_ARCH" "$IMAGE_TAG"`), "scripts/build.sh does not get"},
+		{"image version from the tag", replace(`-version "$RELEASE_ID"`, `-version "$IMAGE_TAG"`), `does not get -version "$RELEASE_ID"`},
+		{"created at build time", replace(`-created "$SOURCE_DATE_EPOCH"`, `-created "$(date +%s)"`), `does not get -created "$SOURCE_DATE_EPOCH"`},
+		{"epoch not from the bundle", replace(`SOURCE_DATE_EPOCH="$(cat SOURCE_DATE_EPOCH)"`, `SOURCE_DATE_EPOCH="$(date +%s)"`), "not assigned from the bundle's SOURCE_DATE_EPOCH"},
+		{"push to another tag", replace(`-push "$REPOSITORY_URL:$IMAGE_TAG"`, `-push "$REPOSITORY_URL:$RELEASE_ID"`), `does not get -push "$REPOSITORY_URL:$IMAGE_TAG"`},
+		{"docker login", insert(`aws ecr get-login-password | docker login --username AWS --password-stdin x`), "denied docker"},
+		{"docker build", insert(`docker build -t "$REPOSITORY_URL:$IMAGE_TAG" .`), "denied docker"},
 		{"curl", insert("curl -fsSLo tool https://example.invalid/tool"), "denied curl"},
 		{"wget", insert("wget -q https://example.invalid/tool"), "denied wget"},
 		{"pipe to sh", insert("cat install.sh | sh"), "denied | sh"},
 		{"pipe to bash", insert("cat install.sh |bash -s"), "denied | bash"},
-		{"latest tag", replace(`-t "$REPOSITORY_URL:$IMAGE_TAG"`, `-t "$REPOSITORY_URL:latest"`), "denied :latest"},
+		{"latest tag", replace(`-push "$REPOSITORY_URL:$IMAGE_TAG"`, `-push "$REPOSITORY_URL:latest"`), "denied :latest"},
 		{"go install @latest", insert("go install golang.org/x/vuln/cmd/govulncheck@latest"), "denied @latest"},
 		// YAML reads an unquoted command with ": " in it as a map, which
 		// CodeBuild rejects: the checker reports it rather than skipping it.
@@ -482,8 +480,6 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 		{"snapshot refresh fails the build", replace(`|| echo "WARNING: kept the bundle's rates snapshot`, `|| exit 1 # "WARNING: kept the bundle's rates snapshot`), "must not fail the build"},
 		{"snapshot refresh without fallback", replace(`"$ECB_HISTORY_URL" || echo "WARNING`, `"$ECB_HISTORY_URL"; echo "WARNING`), "must not fail the build"},
 		{"snapshot refresh without timeout", replace("ratesnapshot update -timeout 60s", "ratesnapshot update"), "no -timeout"},
-		{"no snapshot label", replace(`          --build-arg RATES_SHA256="$RATES_SHA256" \`+"\n", ""), "does not pass --build-arg RATES_SHA256"},
-		{"snapshot label not from info", replace(`RATES_SHA256="$(go run ./cmd/ratesnapshot info -field sha256)"`, `RATES_SHA256="$(sha256sum internal/ecb/eurofxref-hist.csv.gz)"`), "$RATES_SHA256 is not assigned"},
 		{"moving version in a variable", replace("GOFLAGS: -mod=readonly", "GOFLAGS: -mod=readonly\n    TOOL: example.invalid/tool@latest"), "denied @latest"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
