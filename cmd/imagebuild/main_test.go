@@ -22,6 +22,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/motoserver"
 )
 
 // binaries writes two stand-in release binaries and returns their flags.
@@ -258,5 +260,25 @@ func TestECRHost(t *testing.T) {
 		if got != region {
 			t.Errorf("%s: region %q, want %q", host, got, region)
 		}
+	}
+}
+
+// The ECR sign-in through the real SDK, from the environment's credentials,
+// against moto's GetAuthorizationToken: the SDK's answer decodes to the AWS
+// user and a password (moto serves any region, so the region choice is
+// TestECRHost's).
+func TestECRSignInAgainstMoto(t *testing.T) {
+	srv := motoserver.Start(t)
+	srv.Setenv(t)
+	a, err := authFor(context.Background(), "123456789012.dkr.ecr.eu-west-1.amazonaws.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := a.Authorization()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Username != "AWS" || cfg.Password == "" {
+		t.Errorf("credentials from moto's token: user %q, password of %d bytes; want AWS and a password", cfg.Username, len(cfg.Password))
 	}
 }
