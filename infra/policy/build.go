@@ -34,15 +34,17 @@ var checkCodeBuildStartsNeverRefused = Check{
 	},
 }
 
-// What privileged mode grants ("the build project ... needs elevated
-// privileges ... to run a Docker daemon"), CodeBuild API Reference,
-// ProjectEnvironment.privilegedMode:
+// What privileged mode is for ("enables running the Docker daemon inside a
+// Docker container"), CodeBuild API Reference, ProjectEnvironment:
 // https://docs.aws.amazon.com/codebuild/latest/APIReference/API_ProjectEnvironment.html
+// and what it grants (the build's container gets access to all devices),
+// Security Hub control CodeBuild.5:
+// https://docs.aws.amazon.com/securityhub/latest/userguide/codebuild-controls.html#codebuild-5
 var checkCodeBuildUnprivileged = Check{
 	Name: "codebuild-unprivileged",
 	Promise: "No aws_codebuild_project environment sets privileged_mode to anything but the literal false (absent is false): " +
-		"privileged mode gives the build container root on its host to run a Docker daemon (CodeBuild API Reference, " +
-		"ProjectEnvironment), and the image is built and pushed without one (cmd/imagebuild).",
+		"privileged mode exists to run a Docker daemon and gives the build's container access to all devices (CodeBuild API " +
+		"Reference, ProjectEnvironment; Security Hub CodeBuild.5), and the image is built and pushed without one (cmd/imagebuild).",
 	Run: func(cfg *Config) []Finding {
 		var out []Finding
 		for _, p := range cfg.resources("aws_codebuild_project") {
@@ -50,8 +52,8 @@ var checkCodeBuildUnprivileged = Check{
 				e := attr(env, "privileged_mode")
 				if len(present(e)) > 0 && !p.Module.isFalse(e) {
 					out = append(out, finding(env.Attributes["privileged_mode"].SrcRange,
-						"%s sets privileged_mode to something other than false: the build would run with a Docker daemon's "+
-							"privileges on its host; build and push the image without a daemon (cmd/imagebuild) and set it false", p.Address()))
+						"%s sets privileged_mode to something other than false: the build's container would get access to all "+
+							"devices; build and push the image without a daemon (cmd/imagebuild) and set it false", p.Address()))
 				}
 			}
 		}

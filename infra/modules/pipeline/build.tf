@@ -238,8 +238,9 @@ resource "aws_codebuild_project" "this" {
     compute_type                = var.compute_type
     image_pull_credentials_type = "CODEBUILD"
     # No Docker daemon: cmd/imagebuild assembles the image from the binary
-    # and pushes it with the role's credentials, so the build container
-    # never gets root on its host (README; policy codebuild-unprivileged).
+    # and pushes it with the role's credentials, so the build's container
+    # needs no access to the host's devices (README; policy
+    # codebuild-unprivileged).
     privileged_mode = false
 
     dynamic "environment_variable" {
