@@ -51,8 +51,12 @@ type request struct {
 	ImageParameter string // SSM parameter to record the image in; empty for none
 	FailOn         string // least severe scan finding that stops the deploy; noScanGate for no gate
 	ScanTimeout    time.Duration
-	ECRImage       ecrImage // Image, parsed; zero when FailOn is noScanGate
-	Source         source   // the upload this build deploys; zero for no ordering rule
+	// NoOSPackages says the image holds no operating system (internal/image
+	// builds it so): ECR's basic scan of it ends as unsupported, which then
+	// passes the gate instead of stopping it.
+	NoOSPackages bool
+	ECRImage     ecrImage // Image, parsed; zero when FailOn is noScanGate
+	Source       source   // the upload this build deploys; zero for no ordering rule
 }
 
 // result describes a completed deploy.

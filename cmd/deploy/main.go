@@ -19,6 +19,18 @@
 // -fail-on-severity NONE turns the gate off; an image outside a private ECR
 // registry (ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO@sha256:...) needs it.
 //
+// -no-os-packages is for an image with no operating system, such as the
+// release image (internal/image: a static binary and /etc/passwd, /etc/group
+// on an empty base). ECR's basic scanning reads OS package databases only,
+// and answers such an image with UNSUPPORTED_IMAGE or FAILED
+// "UnsupportedImageError" (Amazon ECR User Guide, Troubleshooting image
+// scanning: https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-troubleshooting.html).
+// With the flag that answer passes the gate and the log says so: there is
+// nothing there for it to find, and the Go modules, the image's only
+// software, were gated by govulncheck before the push. Enhanced scanning
+// (Amazon Inspector) scans Go binaries and answers ACTIVE with findings,
+// which the gate judges as usual. Any other failed scan still stops.
+//
 // With -source-bucket, -source-key and -source-version (the S3 object
 // version of the bundle this build was started for; all three or none) it
 // then applies the pipeline's ordering rule (order.go): it waits, up to
@@ -185,6 +197,9 @@ func summary(req request, res result) string {
 	if res.Scan == nil {
 		return line + "; scan: not checked (-fail-on-severity NONE)"
 	}
+	if res.Scan.Unsupported != "" {
+		return line + "; scan: nothing for ECR to scan (" + res.Scan.Unsupported + ", -no-os-packages)"
+	}
 	return line + "; scan: " + formatCounts(res.Scan.Counts)
 }
 
@@ -204,6 +219,8 @@ func parseFlags(args []string, stderr io.Writer) (request, error) {
 	fs.StringVar(&req.FailOn, "fail-on-severity", "CRITICAL", "stop before any ECS call when ECR's scan of the image found this `severity` or worse:\n"+
 		"CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNDEFINED (any finding), or NONE for no scan gate")
 	fs.DurationVar(&req.ScanTimeout, "scan-timeout", 10*time.Minute, "how long to wait for ECR's scan of the image")
+	fs.BoolVar(&req.NoOSPackages, "no-os-packages", false, "the image has no operating system (no package manager, no os-release): ECR basic scanning's\n"+
+		"UNSUPPORTED_IMAGE (or FAILED with UnsupportedImageError) answer passes the gate, said in the log; any other failed scan still stops")
 	fs.StringVar(&req.Source.Bucket, "source-bucket", "", "S3 `bucket` of the source bundle (with -source-key and -source-version: deploy only the newest upload, one rollout at a time)")
 	fs.StringVar(&req.Source.Key, "source-key", "", "S3 `key` of the source bundle")
 	fs.StringVar(&req.Source.Version, "source-version", "", "S3 object `version` of the bundle this build was started for (CODEBUILD_RESOLVED_SOURCE_VERSION)")

@@ -109,6 +109,12 @@ func motoScanResult(t *testing.T, image, scan string) map[string]any {
 
 // Scan results as moto is told to answer them.
 const (
+	// What ECR's basic scanning answers for an image with no operating
+	// system, such as the release image (Amazon ECR User Guide,
+	// Troubleshooting image scanning).
+	motoUnsupported = `{
+		"imageScanStatus": {"status": "FAILED", "description": "UnsupportedImageError: The operating system and/or package manager are not supported."}
+	}`
 	motoNoFindings = `{
 		"imageScanStatus": {"status": "COMPLETE", "description": "The scan was completed successfully."},
 		"imageScanFindings": {"findingSeverityCounts": {}, "findings": []}
@@ -179,6 +185,7 @@ func TestMotoScanGate(t *testing.T) {
 		wantOut string // in stdout; IMAGE stands for the repository@digest
 		wantMsg string // in the error; IMAGE as in wantOut
 		notMsg  string // not in the error
+		flags   []string
 	}{
 		{
 			name:    "no findings pass",
@@ -243,6 +250,24 @@ func TestMotoScanGate(t *testing.T) {
 				"\tCVE-9999-9999 HIGH in moto_fake 9.9.9 https://cve.mitre.org/cgi-bin/cvename.cgi?name=CVE-9999-9999",
 		},
 		{
+			name:    "an image with no OS passes its unsupported scan with -no-os-packages",
+			failOn:  "CRITICAL",
+			scan:    true,
+			result:  motoUnsupported,
+			flags:   []string{"-no-os-packages"},
+			wantErr: errServiceNotFound,
+			wantOut: "deploy: ECR cannot scan IMAGE (FAILED: UnsupportedImageError: The operating system and/or package manager are not supported.): " +
+				"it has no operating system packages, so nothing to find; passing the gate (-no-os-packages)",
+		},
+		{
+			name:    "an unsupported scan stops without -no-os-packages",
+			failOn:  "CRITICAL",
+			scan:    true,
+			result:  motoUnsupported,
+			wantErr: errScanFailed,
+			wantMsg: "scan of IMAGE is FAILED: UnsupportedImageError: The operating system and/or package manager are not supported.",
+		},
+		{
 			name:    "an image never scanned times out",
 			failOn:  "CRITICAL",
 			wantErr: errTimedOut,
@@ -265,10 +290,11 @@ func TestMotoScanGate(t *testing.T) {
 			short := strings.TrimPrefix(image, motoserver.AccountID+".dkr.ecr."+motoECRRegion+".amazonaws.com/")
 
 			var stdout, stderr strings.Builder
-			err := run(context.Background(), []string{"deploy",
+			args := append([]string{"deploy",
 				"-cluster", cluster, "-service", service, "-image", image,
 				"-fail-on-severity", tt.failOn, "-scan-timeout", "1s", "-poll", "200ms", "-timeout", "1s",
-			}, os.Getenv, &stdout, &stderr)
+			}, tt.flags...)
+			err := run(context.Background(), args, os.Getenv, &stdout, &stderr)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("run() error = %v, want errors.Is %v\nstdout:\n%s", err, tt.wantErr, stdout.String())
 			}
@@ -281,7 +307,9 @@ func TestMotoScanGate(t *testing.T) {
 			if want := strings.ReplaceAll(tt.wantOut, "IMAGE", short); !strings.Contains(stdout.String(), want) {
 				t.Errorf("stdout = %q, want it to contain %q", stdout.String(), want)
 			}
-			if passed := strings.Contains(stdout.String(), " passed -fail-on-severity "); passed != (tt.wantErr == errServiceNotFound) {
+			passed := strings.Contains(stdout.String(), " passed -fail-on-severity ") ||
+				strings.Contains(stdout.String(), "passing the gate (-no-os-packages)")
+			if passed != (tt.wantErr == errServiceNotFound) {
 				t.Errorf("stdout = %q: gate passed = %v, want %v", stdout.String(), passed, !passed)
 			}
 		})

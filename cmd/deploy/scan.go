@@ -96,6 +96,9 @@ type ecrAPI interface {
 // scanReport is what the scan gate learned.
 type scanReport struct {
 	Counts map[string]int32 // findings per severity, as ECR counts them
+	// Unsupported is ECR's answer for an image it cannot scan, when
+	// -no-os-packages let it pass: the status and description.
+	Unsupported string
 }
 
 // Bounds of the list of findings a blocked deploy shows.
@@ -116,6 +119,13 @@ func (d *deployer) scanGate(ctx context.Context, req request, res *result) error
 	out, err := d.waitForScan(ctx, req, in, res)
 	if err != nil {
 		return err
+	}
+	if unsupported := unsupportedScan(out); unsupported != "" {
+		// waitForScan returns this answer only with req.NoOSPackages.
+		res.Scan = &scanReport{Unsupported: unsupported}
+		fmt.Fprintf(d.Log, "deploy: ECR cannot scan %s (%s): it has no operating system packages, so nothing to find; "+
+			"passing the gate (-no-os-packages): its Go modules were checked by govulncheck before the push\n", img, unsupported)
+		return nil
 	}
 	var counts map[string]int32
 	if out.ImageScanFindings != nil {
@@ -178,6 +188,11 @@ func (d *deployer) waitForScan(ctx context.Context, req request, in *ecr.Describ
 			case ecrtypes.ScanStatusComplete, ecrtypes.ScanStatusActive:
 				// ACTIVE: enhanced scanning scans continuously and has findings.
 				return out, nil
+			case ecrtypes.ScanStatusUnsupportedImage, ecrtypes.ScanStatusFailed:
+				if req.NoOSPackages && unsupportedScan(out) != "" {
+					return out, nil
+				}
+				return nil, scanFailed(img, status, description)
 			case ecrtypes.ScanStatusInProgress, ecrtypes.ScanStatusPending:
 				state, lastErr = "scan "+string(status), nil
 			case "":
@@ -187,11 +202,7 @@ func (d *deployer) waitForScan(ctx context.Context, req request, in *ecr.Describ
 				// FINDINGS_UNAVAILABLE, LIMIT_EXCEEDED, IMAGE_ARCHIVED, and
 				// statuses newer than this code: none of them turns COMPLETE
 				// by waiting.
-				msg := fmt.Sprintf("scan of %s is %s", img, status)
-				if description != "" {
-					msg += ": " + description
-				}
-				return nil, fmt.Errorf("%w: %s (pass -fail-on-severity NONE to deploy without the scan gate)", errScanFailed, msg)
+				return nil, scanFailed(img, status, description)
 			}
 		}
 		if state != lastState {
@@ -207,6 +218,36 @@ func (d *deployer) waitForScan(ctx context.Context, req request, in *ecr.Describ
 			return nil, fmt.Errorf("wait for the scan of %s: %w", img, err)
 		}
 	}
+}
+
+func scanFailed(img ecrImage, status ecrtypes.ScanStatus, description string) error {
+	msg := fmt.Sprintf("scan of %s is %s", img, status)
+	if description != "" {
+		msg += ": " + description
+	}
+	return fmt.Errorf("%w: %s (pass -fail-on-severity NONE to deploy without the scan gate)", errScanFailed, msg)
+}
+
+// unsupportedErrorCode is how ECR's basic scanning names an image whose
+// operating system it does not know, in the FAILED status's description.
+const unsupportedErrorCode = "UnsupportedImageError"
+
+// unsupportedScan returns "STATUS: description" when out says ECR cannot
+// scan the image for want of a known operating system: UNSUPPORTED_IMAGE,
+// or FAILED with an UnsupportedImageError description. Otherwise "".
+func unsupportedScan(out *ecr.DescribeImageScanFindingsOutput) string {
+	if out == nil || out.ImageScanStatus == nil {
+		return ""
+	}
+	status, description := out.ImageScanStatus.Status, aws.ToString(out.ImageScanStatus.Description)
+	if status != ecrtypes.ScanStatusUnsupportedImage &&
+		(status != ecrtypes.ScanStatusFailed || !strings.Contains(description, unsupportedErrorCode)) {
+		return ""
+	}
+	if description == "" {
+		return string(status)
+	}
+	return string(status) + ": " + description
 }
 
 // finding is one scan finding, basic or enhanced, as a blocked deploy lists it.

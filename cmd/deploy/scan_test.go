@@ -661,3 +661,63 @@ func TestRank(t *testing.T) {
 		}
 	}
 }
+
+// An image with no operating system (the release image) is one ECR's basic
+// scanning cannot read: with -no-os-packages its UNSUPPORTED_IMAGE or
+// FAILED UnsupportedImageError answer passes, said in the log and the
+// summary; any other failure still stops, and without the flag the same
+// answers stop (TestScanGateStops, "unsupported image").
+func TestScanGateNoOSPackages(t *testing.T) {
+	const unsupportedError = "UnsupportedImageError: The operating system and/or package manager are not supported."
+	for _, tt := range []struct {
+		name    string
+		flag    bool
+		scans   []scanAnswer
+		wantErr error  // nil: passes
+		want    string // in the log when it passes, in the error when it stops
+	}{
+		{"unsupported image", true, []scanAnswer{scanStatus(ecrtypes.ScanStatusUnsupportedImage, unsupportedError)}, nil,
+			"deploy: ECR cannot scan currency-api@" + newDigest + " (UNSUPPORTED_IMAGE: " + unsupportedError + "): it has no operating system packages"},
+		{"failed as unsupported, after a wait", true, []scanAnswer{scanStatus(ecrtypes.ScanStatusInProgress, ""), scanStatus(ecrtypes.ScanStatusFailed, unsupportedError)}, nil,
+			"(FAILED: " + unsupportedError + "): it has no operating system packages, so nothing to find; passing the gate (-no-os-packages)"},
+		{"unsupported image without a description", true, []scanAnswer{scanStatus(ecrtypes.ScanStatusUnsupportedImage, "")}, nil,
+			"(UNSUPPORTED_IMAGE): it has no operating system packages"},
+		{"failed for another reason", true, []scanAnswer{scanStatus(ecrtypes.ScanStatusFailed, "Scan failed due to an internal error.")}, errScanFailed,
+			"is FAILED: Scan failed due to an internal error."},
+		{"expired eligibility", true, []scanAnswer{scanStatus(ecrtypes.ScanStatusScanEligibilityExpired, "")}, errScanFailed,
+			"is SCAN_ELIGIBILITY_EXPIRED"},
+		{"failed as unsupported, without the flag", false, []scanAnswer{scanStatus(ecrtypes.ScanStatusFailed, unsupportedError)}, errScanFailed,
+			"is FAILED: " + unsupportedError},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, active(before), active(completed))
+			h.ecr.scans = tt.scans
+			req := baseRequest()
+			req.FailOn = "CRITICAL"
+			req.NoOSPackages = tt.flag
+			res, err := h.d.deploy(context.Background(), req)
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("deploy() error = %v, want %v containing %q", err, tt.wantErr, tt.want)
+				}
+				assertECSUntouched(t, h)
+				return
+			}
+			if err != nil {
+				t.Fatalf("deploy() error = %v", err)
+			}
+			if !strings.Contains(h.log.String(), tt.want) {
+				t.Errorf("log = %q, want it to contain %q", h.log.String(), tt.want)
+			}
+			if res.Scan == nil || res.Scan.Unsupported == "" || res.Scan.Counts != nil {
+				t.Errorf("scan report = %+v, want the unsupported answer and no counts", res.Scan)
+			}
+			if line := summary(req, res); !strings.Contains(line, "; scan: nothing for ECR to scan ("+res.Scan.Unsupported+", -no-os-packages)") {
+				t.Errorf("summary = %q", line)
+			}
+			if got := len(h.ecs.updated); got != 1 {
+				t.Errorf("UpdateService calls = %d, want 1", got)
+			}
+		})
+	}
+}

@@ -134,7 +134,8 @@ resource "aws_ecr_repository" "this" {
 }
 
 # Basic scanning (scan_on_push above) looks at OS packages only, and the
-# image has none: it can only ever pass. Enhanced scanning (Amazon Inspector)
+# image has none: it answers UNSUPPORTED_IMAGE / FAILED UnsupportedImageError,
+# which the deploy step accepts only with -no-os-packages (pipeline README). Enhanced scanning (Amazon Inspector)
 # also reads language packages, Go binaries' module lists included
 # (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning.html).
 # The setting is the registry's, one per account and region, so it is an

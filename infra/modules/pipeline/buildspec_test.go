@@ -196,7 +196,7 @@ func checkBuildspec(text []byte) []error {
 	}
 
 	// Key steps exist and come in order.
-	// Quoted text does not count: echo "docker push failed" pushes nothing.
+	// Quoted text does not count: echo "cmd/imagebuild failed" pushes nothing.
 	at := map[string]int{}
 	for _, s := range steps {
 		re := regexp.MustCompile(s.pattern)
@@ -286,6 +286,11 @@ func checkBuildspec(text []byte) []error {
 			if !regexp.MustCompile(regexp.QuoteMeta(f.flag) + `[ =]"?\$\{?` + f.variable + `\}?"?(\s|$)`).MatchString(c) {
 				fail("cmd/deploy does not get %s \"$%s\"", f.flag, f.variable)
 			}
+		}
+		// cmd/imagebuild's image has no OS: basic scanning answers it
+		// UnsupportedImageError, which only this flag lets pass.
+		if !regexp.MustCompile(`(^|\s)-no-os-packages(\s|$)`).MatchString(c) {
+			fail("cmd/deploy does not get -no-os-packages: ECR's basic scan of the OS-less image would stop every deploy")
 		}
 		errs = append(errs, checkDigest(c, cmds, assigned, at["image push"])...)
 	}
@@ -439,6 +444,7 @@ func TestBuildspecCheckerCatches(t *testing.T) {
 			return insert(`IMAGE_REF="$(cat image-ref.txt)"`)(notFromRefFile(s))
 		}, "is not by digest"},
 		{"push only mentioned", replace("        go run ./cmd/imagebuild \\\n", "        echo ./cmd/imagebuild \\\n"), "no image push command"},
+		{"no -no-os-packages", replace(" \\\n          -no-os-packages", ""), "does not get -no-os-packages"},
 		{"no -fail-on-severity", replace(` \`+"\n"+`          -fail-on-severity "$FAIL_ON_SEVERITY"`, ""), `does not get -fail-on-severity "$FAIL_ON_SEVERITY"`},
 		{"fixed severity", replace(`-fail-on-severity "$FAIL_ON_SEVERITY"`, `-fail-on-severity HIGH`), `does not get -fail-on-severity`},
 		{"no -timeout", replace(`-timeout "$DEPLOY_TIMEOUT"`, `-timeout 5m`), `does not get -timeout "$DEPLOY_TIMEOUT"`},
