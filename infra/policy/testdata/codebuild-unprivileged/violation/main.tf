@@ -59,9 +59,9 @@ resource "aws_codebuild_project" "docker" {
   }
 
   environment {
-    compute_type = "BUILD_GENERAL1_SMALL"
-    image        = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
-    type         = "LINUX_CONTAINER"
+    compute_type    = "BUILD_GENERAL1_SMALL"
+    image           = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+    type            = "LINUX_CONTAINER"
     privileged_mode = true # want "aws_codebuild_project.docker sets privileged_mode to something other than false"
   }
 
@@ -100,9 +100,9 @@ resource "aws_codebuild_project" "variable" {
   }
 
   environment {
-    compute_type = "BUILD_GENERAL1_SMALL"
-    image        = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
-    type         = "LINUX_CONTAINER"
+    compute_type    = "BUILD_GENERAL1_SMALL"
+    image           = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+    type            = "LINUX_CONTAINER"
     privileged_mode = var.privileged # want "aws_codebuild_project.variable sets privileged_mode"
   }
 
@@ -140,9 +140,9 @@ resource "aws_codebuild_project" "from_local" {
   }
 
   environment {
-    compute_type = "BUILD_GENERAL1_SMALL"
-    image        = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
-    type         = "LINUX_CONTAINER"
+    compute_type    = "BUILD_GENERAL1_SMALL"
+    image           = "aws/codebuild/amazonlinux2-x86_64-standard:5.0"
+    type            = "LINUX_CONTAINER"
     privileged_mode = local.privileged # want "aws_codebuild_project.from_local sets privileged_mode"
   }
 
