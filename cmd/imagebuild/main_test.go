@@ -5,13 +5,17 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"log"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -23,6 +27,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/currency-convertor-ecs/currency-api/internal/image/imagetest"
 	"github.com/currency-convertor-ecs/currency-api/internal/motoserver"
 )
 
@@ -33,7 +38,7 @@ func binaries(t *testing.T) []string {
 	var flags []string
 	for _, arch := range []string{"amd64", "arm64"} {
 		p := filepath.Join(dir, "currency-api-linux-"+arch)
-		if err := os.WriteFile(p, []byte("\x7fELF "+arch), 0o755); err != nil {
+		if err := os.WriteFile(p, imagetest.Binary(arch, arch), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		flags = append(flags, "-binary", "linux/"+arch+"="+p)
@@ -73,14 +78,27 @@ func tree(t *testing.T, dir string) map[string]string {
 	return files
 }
 
-// Two builds of the same binaries, from separately written inputs, into
-// two layouts: the same files, byte for byte, and the same digests printed.
+// Two builds of the same binaries into two layouts: the second in another
+// process, with another time zone, umask and working directory. The same
+// files, byte for byte, and the same digests printed.
 func TestTwoBuildsGiveTheSameLayout(t *testing.T) {
 	a, b := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
-	outA := runOK(t, args(t, "-layout", a))
-	outB := runOK(t, args(t, "-layout", b))
+	flags := args(t)
+	outA := runOK(t, append(slices.Clone(flags), "-layout", a))
+
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(os.Environ(), "TZ=Pacific/Kiritimati", "IMAGEBUILD_TEST_ARGS="+strings.Join(append(flags[1:], "-layout", b), "\x1f"))
+	outB, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the second build: %v\n%s", err, outB)
+	}
 	firstLine := func(s string) string { return strings.SplitN(s, "\n", 2)[0] }
-	if firstLine(outA) != firstLine(outB) || !strings.HasPrefix(outA, "index sha256:") {
+	if firstLine(outA) != firstLine(string(outB)) || !strings.HasPrefix(outA, "index sha256:") {
 		t.Errorf("the two builds printed\n%s\nand\n%s", outA, outB)
 	}
 	if diff := cmp.Diff(tree(t, a), tree(t, b)); diff != "" {
@@ -89,6 +107,20 @@ func TestTwoBuildsGiveTheSameLayout(t *testing.T) {
 	if !strings.Contains(tree(t, a)["/index.json"], `"org.opencontainers.image.ref.name": "v1"`) {
 		t.Errorf("index.json does not name the index after the version:\n%s", tree(t, a)["/index.json"])
 	}
+}
+
+// TestMain runs TestTwoBuildsGiveTheSameLayout's second build when the test
+// binary is started for it, and the tests otherwise.
+func TestMain(m *testing.M) {
+	if a := os.Getenv("IMAGEBUILD_TEST_ARGS"); a != "" {
+		syscall.Umask(0o077)
+		if err := run(context.Background(), append([]string{"imagebuild"}, strings.Split(a, "\x1f")...), os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
 }
 
 func TestLayoutReplacesOnlyALayout(t *testing.T) {
@@ -246,8 +278,9 @@ func TestECRAuth(t *testing.T) {
 
 func TestECRHost(t *testing.T) {
 	for host, region := range map[string]string{
-		"123456789012.dkr.ecr.eu-central-1.amazonaws.com":  "eu-central-1",
-		"123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn": "cn-north-1",
+		"123456789012.dkr.ecr.eu-central-1.amazonaws.com":   "eu-central-1",
+		"123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn":  "cn-north-1",
+		"123456789012.dkr.ecr-fips.us-east-1.amazonaws.com": "us-east-1",
 		"public.ecr.aws":                "",
 		"127.0.0.1:5000":                "",
 		"12345.dkr.ecr.x.amazonaws.com": "",

@@ -17,9 +17,11 @@ import (
 	"github.com/currency-convertor-ecs/currency-api/internal/image"
 )
 
-// ecrHost is a private ECR registry: ACCOUNT.dkr.ecr.REGION.amazonaws.com
+// ecrHost is a private ECR registry: ACCOUNT.dkr.ecr.REGION.amazonaws.com,
+// or its FIPS endpoint ACCOUNT.dkr.ecr-fips.REGION.amazonaws.com
 // (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html).
-var ecrHost = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$`)
+// The region is the first submatch.
+var ecrHost = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$`)
 
 // pushImage writes o.platform's image of idx to o.push and returns the
 // pushed reference by digest. The whole push, sign-in included, is bounded

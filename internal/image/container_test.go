@@ -12,6 +12,7 @@ package image_test
 import (
 	"bytes"
 	"context"
+	"debug/buildinfo"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -76,6 +78,20 @@ func TestImageRunsUnderRunc(t *testing.T) {
 		t.Logf("root file system:\n  %s", strings.Join(got, "\n  "))
 	})
 
+	t.Run("binary carries its CA roots", func(t *testing.T) {
+		// The root file system has no CA bundle and no zoneinfo. Time zone
+		// data needs no check here: the service loads Europe/Berlin as it
+		// starts, so it would not answer below without time/tzdata.
+		info, err := buildinfo.ReadFile(filepath.Join(rootfs, "currency-api"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(info.Deps, func(m *debug.Module) bool { return m.Path == "golang.org/x/crypto/x509roots/fallback" }) {
+			t.Errorf("the binary is built without golang.org/x/crypto/x509roots/fallback: TLS to the ECB would fail with no system roots")
+		}
+	})
+
+	sweepLeftovers(t)
 	netns := newNetns(t)
 	hostCfg := readSpec(t, bundle)
 	harden(hostCfg, netns.path)
@@ -197,8 +213,8 @@ func TestImageRunsUnderRunc(t *testing.T) {
 		writeSpec(t, checkBundle, cfg)
 		check := startContainer(t, state, checkBundle, id+"-check")
 		code := check.wait(t, 30*time.Second)
-		if code != 1 {
-			t.Errorf("healthcheck with no server exited %d, want 1; output:\n%s", code, check.output())
+		if code != 1 || !strings.Contains(check.output(), "connection refused") {
+			t.Errorf("healthcheck with no server exited %d, want 1 for a refused connection; output:\n%s", code, check.output())
 		}
 		t.Logf("healthcheck with no server: exit %d, %s", code, strings.TrimSpace(check.output()))
 	})
@@ -352,13 +368,45 @@ type netns struct {
 	containerIP string
 }
 
+// The names of what the test makes outside its temporary directory: network
+// namespaces and the host ends of veth pairs.
+const (
+	netnsPrefix = "ccapi-test-"
+	vethPrefix  = "ccapih"
+)
+
+// sweepLeftovers removes the namespaces and links an earlier run left when
+// it was killed before its cleanup ran (a go test -timeout panic), with any
+// process still in them.
+func sweepLeftovers(t *testing.T) {
+	t.Helper()
+	entries, _ := os.ReadDir("/var/run/netns")
+	for _, e := range entries {
+		if name := e.Name(); strings.HasPrefix(name, netnsPrefix) {
+			out, _ := exec.Command("ip", "netns", "pids", name).Output()
+			for pid := range strings.FieldsSeq(string(out)) {
+				_ = exec.Command("kill", "-KILL", pid).Run()
+			}
+			_ = exec.Command("ip", "netns", "del", name).Run()
+			t.Logf("removed the network namespace %s an earlier run left", name)
+		}
+	}
+	links, _ := os.ReadDir("/sys/class/net")
+	for _, l := range links {
+		if name := l.Name(); strings.HasPrefix(name, vethPrefix) {
+			_ = exec.Command("ip", "link", "del", name).Run()
+			t.Logf("removed the link %s an earlier run left", name)
+		}
+	}
+}
+
 // newNetns makes a namespace with a /30 of 10.213.0.0/16 on a veth pair,
 // removed at the end of the test.
 func newNetns(t *testing.T) netns {
 	t.Helper()
 	n := rand.IntN(16000)
-	name := fmt.Sprintf("cat%d", n)
-	host, peer := fmt.Sprintf("cah%d", n), fmt.Sprintf("cac%d", n)
+	name := fmt.Sprintf("%s%d", netnsPrefix, n)
+	host, peer := fmt.Sprintf("%s%d", vethPrefix, n), fmt.Sprintf("ccapic%d", n)
 	a, b := n/64, (n%64)*4
 	hostIP, ctrIP := fmt.Sprintf("10.213.%d.%d", a, b+1), fmt.Sprintf("10.213.%d.%d", a, b+2)
 	mustRun(t, "ip", "netns", "add", name)
@@ -388,6 +436,10 @@ func startContainer(t *testing.T, state, bundle, id string) *container {
 	c := &container{out: &lockedBuffer{}, done: make(chan struct{})}
 	c.cmd = exec.Command("runc", "--root", state, "run", "--bundle", bundle, id)
 	c.cmd.Stdout, c.cmd.Stderr = c.out, c.out
+	// If the test binary dies first (a -timeout panic skips the cleanups),
+	// the kernel kills runc; the container's process outlives it in its
+	// network namespace, where the next run's sweepLeftovers kills it.
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := c.cmd.Start(); err != nil {
 		t.Fatalf("runc run %s: %v", id, err)
 	}

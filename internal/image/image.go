@@ -15,6 +15,7 @@ package image
 import (
 	"archive/tar"
 	"bytes"
+	"debug/elf"
 	"embed"
 	"errors"
 	"fmt"
@@ -138,6 +139,8 @@ func (s Spec) validate() error {
 		}
 		if len(b) == 0 {
 			errs = append(errs, fmt.Errorf("binary for %s is empty", p))
+		} else if err := checkBinary(p, b); err != nil {
+			errs = append(errs, fmt.Errorf("binary for %s: %w", p, err))
 		}
 	}
 	for _, f := range []struct{ name, value string }{
@@ -154,6 +157,37 @@ func (s Spec) validate() error {
 		errs = append(errs, errors.New("created is not set: want the commit's time"))
 	}
 	return errors.Join(errs...)
+}
+
+// machines are the ELF machine each platform's binary must be built for.
+var machines = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64}
+
+// checkBinary refuses a binary that would not start on p from an empty
+// base: not a 64-bit Linux ELF executable for p's architecture, or one
+// that asks for a dynamic loader (the image has none). An amd64 binary in
+// the arm64 image would first fail on Fargate, with "exec format error".
+func checkBinary(p Platform, b []byte) error {
+	f, err := elf.NewFile(bytes.NewReader(b))
+	if err != nil {
+		return fmt.Errorf("not an ELF file: %w", err)
+	}
+	defer f.Close()
+	var problems []string
+	if want := machines[p.Arch]; f.Machine != want {
+		problems = append(problems, fmt.Sprintf("built for %s, want %s", f.Machine, want))
+	}
+	if f.Class != elf.ELFCLASS64 || f.Type != elf.ET_EXEC {
+		problems = append(problems, fmt.Sprintf("a %s %s, want a 64-bit executable (ET_EXEC)", f.Class, f.Type))
+	}
+	for _, prog := range f.Progs {
+		if prog.Type == elf.PT_INTERP {
+			problems = append(problems, "dynamically linked (it has a PT_INTERP loader, and the image has none): build it with CGO_ENABLED=0 (scripts/build.sh)")
+		}
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
 }
 
 // Index builds the image index: one image per platform of s.Binaries, in

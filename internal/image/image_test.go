@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/validate"
 
 	"github.com/currency-convertor-ecs/currency-api/internal/image"
+	"github.com/currency-convertor-ecs/currency-api/internal/image/imagetest"
 )
 
 var (
@@ -25,8 +26,8 @@ var (
 func spec() image.Spec {
 	return image.Spec{
 		Binaries: map[image.Platform][]byte{
-			amd64: []byte("\x7fELF amd64 binary"),
-			arm64: []byte("\x7fELF arm64 binary"),
+			amd64: imagetest.Binary("amd64", "amd64 binary"),
+			arm64: imagetest.Binary("arm64", "arm64 binary"),
 		},
 		Version:       "1.2.3",
 		Revision:      "0123456789abcdef0123456789abcdef01234567",
@@ -69,7 +70,9 @@ func TestIndexIsReproducible(t *testing.T) {
 
 	for name, change := range map[string]func(*image.Spec){
 		"created":    func(s *image.Spec) { s.Created = s.Created.Add(time.Second) },
-		"binary":     func(s *image.Spec) { s.Binaries[amd64] = []byte("\x7fELF other") },
+		"binary":     func(s *image.Spec) { s.Binaries[amd64] = imagetest.Binary("amd64", "other") },
+		"revision":   func(s *image.Spec) { s.Revision = "fedcba" },
+		"rates hash": func(s *image.Spec) { s.RatesSHA256 = strings.Repeat("cd", 32) },
 		"version":    func(s *image.Spec) { s.Version = "1.2.4" },
 		"rates date": func(s *image.Spec) { s.RatesLastDate = "2025-05-12" },
 	} {
@@ -269,6 +272,25 @@ func TestParsePlatform(t *testing.T) {
 	for _, bad := range []string{"", "linux", "linux/", "windows/amd64", "linux/arm", "linux/amd64/v2"} {
 		if _, err := image.ParsePlatform(bad); err == nil {
 			t.Errorf("ParsePlatform(%q) accepted it", bad)
+		}
+	}
+}
+
+// A binary that would not start from an empty base on its platform is
+// refused before any image is made.
+func TestIndexRejectsABinaryForTheWrongPlatform(t *testing.T) {
+	for name, tc := range map[string]struct {
+		binary []byte
+		want   string
+	}{
+		"amd64 binary in the arm64 image": {imagetest.Binary("amd64", "x"), "binary for linux/arm64: built for EM_X86_64, want EM_AARCH64"},
+		"dynamically linked":              {imagetest.DynamicBinary("arm64", "x"), "binary for linux/arm64: dynamically linked"},
+		"not ELF":                         {[]byte("#!/bin/sh\necho hi\n"), "binary for linux/arm64: not an ELF file"},
+	} {
+		s := spec()
+		s.Binaries[arm64] = tc.binary
+		if _, err := image.Index(s); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want %q", name, err, tc.want)
 		}
 	}
 }
