@@ -145,7 +145,6 @@ version_output() { # tool -> what the tool says about its version
     tofu|terraform) TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$BIN/$1" version ;;
     staticcheck|actionlint) "$BIN/$1" -version ;;
     wrk) "$BIN/wrk" -v ;;
-    umoci|runc) "$BIN/$1" --version ;;
     *) "$BIN/$1" --version ;;
   esac 2>&1 || true   # some tools exit non-zero after printing their version
 }
