@@ -45,8 +45,8 @@ import (
 )
 
 const (
-	modelRotations = 3
-	modelEdges     = 2
+	modelRotations = 4
+	modelEdges     = 3
 )
 
 // errPruned ends an invocation that reached an explored state.
