@@ -105,6 +105,10 @@ BUNDLE := dist/currency-api-source.zip
 bundle: ## Build the pipeline's source bundle dist/currency-api-source.zip from the git-tracked files (deterministic)
 	go run ./cmd/release -out $(BUNDLE)
 
+.PHONY: lambda
+lambda: ## The rotation Lambda's deployment package dist/rotate-origin-secret.zip (linux/arm64, reproducible)
+	go run ./cmd/lambdazip -out dist/rotate-origin-secret.zip
+
 .PHONY: release
 release: ## Upload the bundle to ENV's source bucket, which starts CodeBuild (ENV=dev|prod; DRY_RUN=1 lists and uploads nothing; SOURCE_BUCKET=, SOURCE_KEY=, TF= override)
 	@BUNDLE='$(BUNDLE)' DRY_RUN='$(DRY_RUN)' TF='$(TF)' SOURCE_BUCKET='$(SOURCE_BUCKET)' SOURCE_KEY='$(SOURCE_KEY)' \
