@@ -4,10 +4,9 @@
 // listener rule requires. It runs on Lambda (provided.al2023, arm64); the
 // steps and the rule's value set are documented in internal/rotation.
 //
-// Build the function's zip from a file named bootstrap:
-//
-//	GOOS=linux GOARCH=arm64 CGO_ENABLED=0 go build -trimpath -tags lambda.norpc \
-//	    -o bootstrap ./cmd/rotate-origin-secret
+// `make lambda` (cmd/lambdazip) builds the function's deployment package,
+// dist/rotate-origin-secret.zip: this command as a static linux/arm64
+// binary named bootstrap, reproducibly (same source and Go, same bytes).
 //
 // # Environment
 //
