@@ -42,6 +42,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -54,9 +55,11 @@ const entryName = "bootstrap"
 
 // buildEnv is set on the go build, over the inherited environment: the
 // target, empty GOFLAGS and GOEXPERIMENT so the flags below are all the
-// build gets, and no workspace so go.mod alone picks the dependencies.
+// build gets, no FIPS 140 module (GOFIPS140 changes the binary), and no
+// workspace so go.mod alone picks the dependencies. The toolchain itself is
+// the one go.mod selects; the summary line names it.
 var buildEnv = []string{
-	"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64", "GOARM64=v8.0", "GOFLAGS=", "GOEXPERIMENT=", "GOWORK=off",
+	"CGO_ENABLED=0", "GOOS=linux", "GOARCH=arm64", "GOARM64=v8.0", "GOFLAGS=", "GOEXPERIMENT=", "GOFIPS140=off", "GOWORK=off",
 }
 
 // buildFlags are go build's flags: static, no paths or VCS stamp of the
@@ -174,17 +177,28 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 func build(ctx context.Context, dir, out string, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	// go build's work directory goes in a temporary directory of ours, so
+	// a build stopped at the timeout leaves nothing behind.
+	work, err := os.MkdirTemp("", "lambdazip-build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
 	args := append(append([]string{"build"}, buildFlags...), "-o", out, pkg)
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), buildEnv...)
+	cmd.Env = append(append(os.Environ(), buildEnv...), "GOTMPDIR="+work)
+	// go build and the compilers it starts share a process group, so the
+	// timeout stops them all, not only go.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	var output bytes.Buffer
 	cmd.Stdout = &output
 	cmd.Stderr = &output
 	// go build's compiler children may hold the output pipe after go itself
 	// is killed; do not wait for them past this.
 	cmd.WaitDelay = 5 * time.Second
-	err := cmd.Run()
+	err = cmd.Run()
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("go build %s: timed out after %v", pkg, timeout)
 	}
