@@ -13,7 +13,8 @@
 //	SECRET_ARN         required: the secret; events for another are refused
 //	LISTENER_RULE_ARN  required: the rule with the http-header condition
 //	DISTRIBUTION_ID    required: the CloudFront distribution
-//	PROBE_URL          required: a URL on the ALB (http://<internal ALB DNS name>/health)
+//	PROBE_URL          required: a URL on the ALB (http://<internal ALB DNS name>/health);
+//	                   every address of its host (one per ALB node) is probed
 //	ORIGIN_ID          the distribution's origin with the custom header (alb)
 //	HEADER_NAME        the header (X-CloudFront-Secret)
 //	CALL_TIMEOUT       bound on one AWS call or probe (10s)
@@ -53,7 +54,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -107,10 +107,6 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer, star
 		Prober: &rotation.HTTPProber{
 			URL:    cfg.ProbeURL,
 			Header: cfg.Rotation.HeaderName,
-			Client: &http.Client{
-				// The probe asks the ALB itself; a redirect is an answer.
-				CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-			},
 		},
 		Log: logger,
 	}

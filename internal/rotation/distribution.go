@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -18,6 +19,10 @@ const statusDeployed = "Deployed"
 // updateAttempts bounds the UpdateDistribution retries after
 // PreconditionFailed (someone else changed the distribution in between).
 const updateAttempts = 3
+
+// updateBackoff is the pause before the second UpdateDistribution attempt;
+// the third waits twice as long.
+const updateBackoff = 200 * time.Millisecond
 
 // originHeader is the custom header on the origin in cfg.
 func (r *Rotator) originHeader(cfg *cftypes.DistributionConfig) (*cftypes.OriginCustomHeader, error) {
@@ -42,9 +47,12 @@ func (r *Rotator) originHeader(cfg *cftypes.DistributionConfig) (*cftypes.Origin
 }
 
 // distribution is the distribution's status and the header value it is
-// configured with.
-func (r *Rotator) distribution(ctx context.Context) (status, value string, err error) {
-	cctx, cancel := r.call(ctx)
+// configured with, read by one poll of a wait that ends at deadline.
+func (r *Rotator) distribution(ctx context.Context, deadline time.Time) (status, value string, err error) {
+	cctx, cancel, err := r.poll(ctx, deadline)
+	if err != nil {
+		return "", "", fmt.Errorf("get distribution: %w", err)
+	}
 	defer cancel()
 	out, err := r.CloudFront.GetDistribution(cctx, &cloudfront.GetDistributionInput{Id: aws.String(r.DistributionID)})
 	if err != nil {
@@ -66,7 +74,7 @@ func (r *Rotator) distribution(ctx context.Context) (status, value string, err e
 func (r *Rotator) waitDeployed(ctx context.Context) (string, error) {
 	deadline := r.deadline(ctx, r.DeployTimeout)
 	for {
-		status, value, err := r.distribution(ctx)
+		status, value, err := r.distribution(ctx, deadline)
 		if err != nil {
 			return "", err
 		}
@@ -83,8 +91,15 @@ func (r *Rotator) waitDeployed(ctx context.Context) (string, error) {
 // changes nothing and fails when the distribution holds neither (someone
 // else changed it since the caller read it).
 func (r *Rotator) setOriginHeader(ctx context.Context, from, to string) error {
-	for range updateAttempts {
-		updated, err := r.updateOriginHeader(ctx, from, to)
+	var err error
+	for attempt := range updateAttempts {
+		if attempt > 0 {
+			if err := r.sleep(ctx, time.Duration(attempt)*updateBackoff); err != nil {
+				return fmt.Errorf("update distribution %s: %w", r.DistributionID, err)
+			}
+		}
+		var updated bool
+		updated, err = r.updateOriginHeader(ctx, from, to)
 		var stale *cftypes.PreconditionFailed
 		if errors.As(err, &stale) {
 			r.logger().Info("distribution changed between read and update: retrying", "distribution_id", r.DistributionID)
@@ -95,7 +110,7 @@ func (r *Rotator) setOriginHeader(ctx context.Context, from, to string) error {
 		}
 		return err
 	}
-	return fmt.Errorf("update distribution %s: PreconditionFailed %d times", r.DistributionID, updateAttempts)
+	return fmt.Errorf("update distribution %s: PreconditionFailed %d times: %w", r.DistributionID, updateAttempts, err)
 }
 
 // updateOriginHeader is one read and update of the distribution's

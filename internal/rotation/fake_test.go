@@ -53,6 +53,7 @@ type version struct {
 type world struct {
 	Versions  []version
 	Rule      []string // the rule's values, as the ELBv2 API answers
+	Paths     []string // the values of the rule's other condition, a path-pattern one
 	Served    []string // the values the ALB applies; it catches up with Rule
 	Config    string   // the origin header value the distribution is configured with
 	Edges     []string // the value each edge location sends
@@ -67,6 +68,7 @@ func newWorld(edges int) *world {
 	w := &world{
 		Versions: []version{{ID: "T0", Value: v0, Stages: []string{"AWSCURRENT"}}},
 		Rule:     []string{v0},
+		Paths:    []string{"/v1/*", "/health"},
 		Served:   []string{v0},
 		Config:   v0,
 		ETag:     1,
@@ -91,6 +93,7 @@ func (w *world) clone() *world {
 		c.Versions[i] = v
 	}
 	c.Rule = slices.Clone(w.Rule)
+	c.Paths = slices.Clone(w.Paths)
 	c.Served = slices.Clone(w.Served)
 	c.Edges = slices.Clone(w.Edges)
 	return &c
@@ -103,8 +106,8 @@ func (w *world) key() string {
 	for _, v := range w.Versions {
 		fmt.Fprintf(&b, "%s=%s%v;", v.ID, short(v.Value), v.Stages)
 	}
-	fmt.Fprintf(&b, "|rule=%s|served=%s|cfg=%s|edges=%s|rot=%d",
-		shorts(w.Rule), shorts(w.Served), short(w.Config), shorts(w.Edges), w.Rotations)
+	fmt.Fprintf(&b, "|rule=%s|paths=%v|served=%s|cfg=%s|edges=%s|rot=%d",
+		shorts(w.Rule), w.Paths, shorts(w.Served), short(w.Config), shorts(w.Edges), w.Rotations)
 	return b.String()
 }
 
@@ -233,9 +236,11 @@ func (f *fakes) rotator(clock *fakeClock, rand func() []byte) *rotation.Rotator 
 			OriginID:       fakeOriginID,
 			HeaderName:     fakeHeader,
 			CallTimeout:    time.Minute,
-			DeployTimeout:  2 * time.Minute,
-			RuleTimeout:    2 * time.Minute,
-			PollInterval:   time.Minute,
+			// Room for three polls a minute apart, the last with
+			// time left for its call.
+			DeployTimeout: 150 * time.Second,
+			RuleTimeout:   150 * time.Second,
+			PollInterval:  time.Minute,
 		},
 		Secrets:      f,
 		LoadBalancer: (*fakeELB)(f),
@@ -408,7 +413,13 @@ func (f *fakeELB) DescribeRules(_ context.Context, in *elasticloadbalancingv2.De
 		}
 		out = &elasticloadbalancingv2.DescribeRulesOutput{Rules: []elbtypes.Rule{{
 			RuleArn: aws.String(fakeRuleARN),
+			// As DescribeRules answers, a path-pattern condition
+			// carries its values twice: legacy and typed.
 			Conditions: []elbtypes.RuleCondition{{
+				Field:             aws.String("path-pattern"),
+				Values:            slices.Clone(f.w.Paths),
+				PathPatternConfig: &elbtypes.PathPatternConditionConfig{Values: slices.Clone(f.w.Paths)},
+			}, {
 				Field:            aws.String("http-header"),
 				HttpHeaderConfig: &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: aws.String(fakeHeader), Values: slices.Clone(f.w.Rule)},
 			}},
@@ -423,15 +434,31 @@ func (f *fakeELB) ModifyRule(_ context.Context, in *elasticloadbalancingv2.Modif
 		if aws.ToString(in.RuleArn) != fakeRuleARN {
 			return "", &elbtypes.RuleNotFoundException{Message: aws.String("no such rule")}
 		}
-		if len(in.Conditions) != 1 || in.Conditions[0].HttpHeaderConfig == nil ||
-			aws.ToString(in.Conditions[0].HttpHeaderConfig.HttpHeaderName) != fakeHeader || len(in.Conditions[0].Values) > 0 {
+		// Conditions replaces the rule's whole list.
+		var values, paths []string
+		headers := 0
+		for _, c := range in.Conditions {
+			switch {
+			case len(c.Values) > 0:
+				return "", &elbtypes.InvalidConfigurationRequestException{Message: aws.String("legacy Values beside a condition configuration")}
+			case aws.ToString(c.Field) == "http-header" && c.HttpHeaderConfig != nil &&
+				aws.ToString(c.HttpHeaderConfig.HttpHeaderName) == fakeHeader:
+				headers++
+				values = c.HttpHeaderConfig.Values
+			case aws.ToString(c.Field) == "path-pattern" && c.PathPatternConfig != nil:
+				paths = c.PathPatternConfig.Values
+			default:
+				return "", &elbtypes.InvalidConfigurationRequestException{Message: aws.String("unexpected condition")}
+			}
+		}
+		if headers != 1 {
 			return "", &elbtypes.InvalidConfigurationRequestException{Message: aws.String("unexpected conditions")}
 		}
-		values := in.Conditions[0].HttpHeaderConfig.Values
 		if len(values) == 0 || len(values) > rotation.MaxRuleValues {
 			return "", &elbtypes.InvalidConfigurationRequestException{Message: aws.String(fmt.Sprintf("%d condition values", len(values)))}
 		}
 		f.w.Rule = slices.Clone(values)
+		f.w.Paths = slices.Clone(paths)
 		return "modified", nil
 	})
 	if err != nil {

@@ -20,7 +20,16 @@ package rotation_test
 //     have), the ALB applying the listener rule's latest values, and, ahead
 //     of UpdateDistribution, someone else changing the distribution (its
 //     ETag) so the update meets PreconditionFailed;
-//   - waits on a fake clock: each wait polls three times, then gives up.
+//   - waits on a fake clock: each wait polls three times, then gives up
+//     (the wait for the ALB to forward a value, once it does, polls 3
+//     times in a row more quickly).
+//
+// The ALB is modelled as one set of applied values (world.Served), though
+// it has a node per Availability Zone that applies a rule change on its
+// own: HTTPProber asks every address of the probe URL's host and answers
+// forwarded only when every node does (nodes that disagree are "not yet"),
+// so a probe that forwards shows the whole set applied, which is what
+// justifies modelling the ALB as one set.
 //
 // In every state, after every event and call, it checks the invariant:
 // every value an edge location sends is one the ALB accepts, and the rule

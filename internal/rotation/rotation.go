@@ -32,9 +32,9 @@
 //     leftovers of abandoned rotations go, X stays even when it is neither
 //     current nor pending (an abandoned rotation's value that CloudFront still
 //     sends), and the rule is rewritten in one ModifyRule, so every value that
-//     an edge sends is in the old set and in the new one. Only after the ALB
-//     forwards the pending value (the rule change reached it) does CloudFront
-//     change, from X to AWSPENDING, and only from a Deployed X.
+//     an edge sends is in the old set and in the new one. Only after every
+//     ALB node forwards the pending value, 3 probes in a row (the rule
+//     change reached them all), does CloudFront change, from X to AWSPENDING, and only from a Deployed X.
 //   - finishSecret narrows the rule to {AWSCURRENT} only after checking that
 //     CloudFront is Deployed with that value.
 //
@@ -143,9 +143,12 @@ type CloudFront interface {
 	UpdateDistribution(context.Context, *cloudfront.UpdateDistributionInput, ...func(*cloudfront.Options)) (*cloudfront.UpdateDistributionOutput, error)
 }
 
-// Prober sends one request through the ALB with the origin secret header
-// set to value and tells whether the ALB forwarded it (true) or refused it
-// (false); an answer that is neither is an error.
+// Prober sends a request through the ALB with the origin secret header set
+// to value and tells whether the ALB forwarded it (true) or refused it
+// (false); an answer that is neither is an error. A prober that asks each of
+// the ALB's nodes answers true or false only when they all agree, and an
+// error wrapping ErrNodesDisagree otherwise: setSecret's wait then polls on,
+// testSecret fails.
 type Prober interface {
 	Probe(ctx context.Context, value string) (bool, error)
 }
@@ -290,14 +293,35 @@ func (r *Rotator) deadline(ctx context.Context, budget time.Duration) time.Time 
 	return d
 }
 
+// poll is the context of one call of a wait that ends at deadline: its
+// timeout is CallTimeout or the time left, whichever is shorter. It returns
+// ErrDeadline when no time is left.
+func (r *Rotator) poll(ctx context.Context, deadline time.Time) (context.Context, context.CancelFunc, error) {
+	left := deadline.Sub(r.now())
+	if left <= 0 {
+		return nil, nil, ErrDeadline
+	}
+	cctx, cancel := context.WithTimeout(ctx, min(r.CallTimeout, left))
+	return cctx, cancel, nil
+}
+
 // pause waits for the next poll of a wait that ends at deadline, or returns
 // ErrDeadline when none is left.
 func (r *Rotator) pause(ctx context.Context, deadline time.Time) error {
+	return r.pauseFor(ctx, deadline, r.PollInterval)
+}
+
+// pauseFor is pause with interval in place of PollInterval.
+func (r *Rotator) pauseFor(ctx context.Context, deadline time.Time, interval time.Duration) error {
 	left := deadline.Sub(r.now())
 	if left <= 0 {
 		return ErrDeadline
 	}
-	d := min(r.PollInterval, left)
+	return r.sleep(ctx, min(interval, left))
+}
+
+// sleep waits d, or until ctx is done.
+func (r *Rotator) sleep(ctx context.Context, d time.Duration) error {
 	if r.Sleep != nil {
 		return r.Sleep(ctx, d)
 	}

@@ -68,10 +68,11 @@ func (r *Rotator) writeRule(ctx context.Context, ru rule, values []string) error
 		}
 		conditions[i] = c
 	}
-	conditions[ru.header].HttpHeaderConfig = &elbtypes.HttpHeaderConditionConfig{
-		HttpHeaderName: ru.conditions[ru.header].HttpHeaderConfig.HttpHeaderName,
-		Values:         values,
-	}
+	// A copy of the header condition's configuration, its other fields
+	// kept, with the new values.
+	header := *ru.conditions[ru.header].HttpHeaderConfig
+	header.Values = values
+	conditions[ru.header].HttpHeaderConfig = &header
 	cctx, cancel := r.call(ctx)
 	defer cancel()
 	if _, err := r.LoadBalancer.ModifyRule(cctx, &elasticloadbalancingv2.ModifyRuleInput{

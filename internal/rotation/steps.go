@@ -2,9 +2,19 @@ package rotation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 )
+
+// forwardRounds is how many probes in a row must see every ALB node
+// forward a value just added: the ALB applies a rule change eventually, not
+// at once.
+const forwardRounds = 3
+
+// forwardRoundPause bounds the pause between two of those probes.
+const forwardRoundPause = 2 * time.Second
 
 // setSecret makes the ALB accept the pending value, then CloudFront send
 // it; see the package documentation for the rule's value set.
@@ -17,6 +27,9 @@ func (r *Rotator) setSecret(ctx context.Context, ev Event, log *slog.Logger) err
 	// send a value no API names; once it is, they all send deployed.
 	deployed, err := r.waitDeployed(ctx)
 	if err != nil {
+		return err
+	}
+	if err := checkValue("the value the distribution is Deployed with", deployed); err != nil {
 		return err
 	}
 	n, err := r.narrowRule(ctx, deployed, current, pending)
@@ -47,19 +60,35 @@ func (r *Rotator) setSecret(ctx context.Context, ev Event, log *slog.Logger) err
 	return nil
 }
 
-// waitForwarded probes the ALB with value until it forwards it, or until
-// RuleTimeout (or the invocation's deadline) passes.
+// waitForwarded probes the ALB with value until every node has forwarded
+// it forwardRounds times in a row, or until RuleTimeout (or the
+// invocation's deadline) passes. Nodes that disagree are not there yet.
 func (r *Rotator) waitForwarded(ctx context.Context, value string) error {
 	deadline := r.deadline(ctx, r.RuleTimeout)
-	for {
-		ok, err := r.probe(ctx, value)
+	for rounds := 0; ; {
+		cctx, cancel, err := r.poll(ctx, deadline)
 		if err != nil {
-			return err
+			return fmt.Errorf("wait for the ALB to forward the pending value: %w", err)
 		}
-		if ok {
-			return nil
+		ok, err := r.Prober.Probe(cctx, value)
+		cancel()
+		switch {
+		case errors.Is(err, ErrNodesDisagree):
+			rounds = 0
+		case err != nil:
+			return fmt.Errorf("probe the ALB: %w", err)
+		case ok:
+			if rounds++; rounds == forwardRounds {
+				return nil
+			}
+		default:
+			rounds = 0
 		}
-		if err := r.pause(ctx, deadline); err != nil {
+		interval := r.PollInterval
+		if rounds > 0 {
+			interval = min(interval, forwardRoundPause)
+		}
+		if err := r.pauseFor(ctx, deadline, interval); err != nil {
 			return fmt.Errorf("wait for the ALB to forward the pending value: %w", err)
 		}
 	}

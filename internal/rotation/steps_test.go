@@ -3,10 +3,12 @@ package rotation_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/currency-convertor-ecs/currency-api/internal/rotation"
@@ -25,6 +27,17 @@ type testEnv struct {
 	calls  []string
 	// beforeCall, when set, runs ahead of each call.
 	beforeCall func(call string, w *world)
+}
+
+// probes is how many probes the step made.
+func (e *testEnv) probes() int {
+	n := 0
+	for _, c := range e.calls {
+		if c == "Probe" {
+			n++
+		}
+	}
+	return n
 }
 
 func (e *testEnv) before(call string) {
@@ -51,10 +64,33 @@ func (e *testEnv) after(call, _ string) error {
 // runStep runs one step of token against w with env's settings.
 func runStep(t *testing.T, w *world, e *testEnv, step, token string) error {
 	t.Helper()
+	return runStepProbing(t, w, e, step, token, nil)
+}
+
+// runStepProbing is runStep with the probe's answers passed through
+// answer, when not nil: n counts the probes from 1.
+func runStepProbing(t *testing.T, w *world, e *testEnv, step, token string, answer func(n int, ok bool, err error) (bool, error)) error {
+	t.Helper()
 	e.t, e.w = t, w
 	f := &fakes{w: w, env: e}
 	r := f.rotator(newFakeClock(), seededBytes(token+"/"+step))
+	if answer != nil {
+		r.Prober = &answeringProber{Prober: r.Prober, answer: answer}
+	}
 	return r.Rotate(context.Background(), rotation.Event{SecretID: fakeSecretID, ClientRequestToken: token, Step: step})
+}
+
+// answeringProber passes Prober's answers through answer.
+type answeringProber struct {
+	rotation.Prober
+	answer func(n int, ok bool, err error) (bool, error)
+	n      int
+}
+
+func (p *answeringProber) Probe(ctx context.Context, value string) (bool, error) {
+	ok, err := p.Prober.Probe(ctx, value)
+	p.n++
+	return p.answer(p.n, ok, err)
 }
 
 // mustStep runs a step that must succeed, with nothing frozen or failing.
@@ -82,6 +118,9 @@ func checkFinished(t *testing.T, w *world, token, previous string) {
 	}
 	if got, want := w.Rule, []string{v.Value}; !slices.Equal(got, want) {
 		t.Errorf("rule = %s, want %s", shorts(got), shorts(want))
+	}
+	if got, want := w.Paths, newWorld(0).Paths; !slices.Equal(got, want) {
+		t.Errorf("rule's path-pattern condition = %v, want %v kept", got, want)
 	}
 	if w.Config != v.Value || !w.deployed() {
 		t.Errorf("CloudFront: config %s, edges %s; want %s everywhere", short(w.Config), shorts(w.Edges), short(v.Value))
@@ -203,17 +242,18 @@ func TestSetSecretWaitsForTheALB(t *testing.T) {
 	w := newWorld(2)
 	token := w.startRotation()
 	mustStep(t, w, rotation.StepCreate, token)
-	// The ALB applies the rule change only after two probes; CloudFront
-	// must not change before.
+	// The ALB applies the rule change only after one probe, and must
+	// then forward the value 3 probes in a row; CloudFront must not
+	// change before.
 	e := &testEnv{frozen: true}
 	probes := 0
 	e.beforeCall = func(call string, w *world) {
 		if call == "Probe" {
-			if probes++; probes == 3 {
+			if probes++; probes == 2 {
 				w.Served = slices.Clone(w.Rule)
 			}
 		}
-		if call == "UpdateDistribution" && probes < 3 {
+		if call == "UpdateDistribution" && probes < 4 {
 			t.Errorf("UpdateDistribution after %d probes, before the ALB forwarded the pending value", probes)
 		}
 		if slices.Contains(e.calls, "UpdateDistribution") {
@@ -223,8 +263,75 @@ func TestSetSecretWaitsForTheALB(t *testing.T) {
 	if err := runStep(t, w, e, rotation.StepSet, token); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := probes, 3; got != want {
+	if got, want := probes, 4; got != want {
 		t.Errorf("probes = %d, want %d", got, want)
+	}
+}
+
+func TestSetSecretWaitsForEveryNode(t *testing.T) {
+	w := newWorld(2)
+	token := w.startRotation()
+	mustStep(t, w, rotation.StepCreate, token)
+	// The ALB's nodes forward the pending value, then disagree once: the
+	// 3 rounds in a row start again.
+	e := &testEnv{frozen: true}
+	e.beforeCall = func(call string, w *world) {
+		if call == "Probe" {
+			w.Served = slices.Clone(w.Rule)
+		}
+		if call == "UpdateDistribution" && e.probes() < 5 {
+			t.Errorf("UpdateDistribution after %d probes, before 3 rounds in a row forwarded the pending value", e.probes())
+		}
+		if slices.Contains(e.calls, "UpdateDistribution") {
+			w.settle()
+		}
+	}
+	err := runStepProbing(t, w, e, rotation.StepSet, token, func(n int, ok bool, err error) (bool, error) {
+		if n == 2 {
+			return false, fmt.Errorf("1 of 2 addresses forwarded: %w", rotation.ErrNodesDisagree)
+		}
+		return ok, err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.probes(), 5; got != want {
+		t.Errorf("probes = %d, want %d", got, want)
+	}
+}
+
+func TestTestSecretNodesDisagree(t *testing.T) {
+	w := newWorld(2)
+	token := w.startRotation()
+	mustStep(t, w, rotation.StepCreate, token)
+	mustStep(t, w, rotation.StepSet, token)
+	err := runStepProbing(t, w, &testEnv{}, rotation.StepTest, token, func(int, bool, error) (bool, error) {
+		return false, fmt.Errorf("1 of 2 addresses forwarded: %w", rotation.ErrNodesDisagree)
+	})
+	if !errors.Is(err, rotation.ErrNodesDisagree) || !strings.HasPrefix(err.Error(), "testSecret: ") {
+		t.Errorf("err = %v, want ErrNodesDisagree prefixed testSecret", err)
+	}
+}
+
+func TestSetSecretRefusesBadDeployedValue(t *testing.T) {
+	w := newWorld(2)
+	token := w.startRotation()
+	mustStep(t, w, rotation.StepCreate, token)
+	// Someone else deployed a value the rule must not carry.
+	const bad = "not a secret"
+	w.Rule = append(w.Rule, bad)
+	w.Served = slices.Clone(w.Rule)
+	w.Config = bad
+	for i := range w.Edges {
+		w.Edges[i] = bad
+	}
+	before := w.clone()
+	err := runStep(t, w, &testEnv{}, rotation.StepSet, token)
+	if !errors.Is(err, rotation.ErrBadValue) || !strings.HasPrefix(err.Error(), "setSecret: ") {
+		t.Errorf("err = %v, want ErrBadValue prefixed setSecret", err)
+	}
+	if diff := cmp.Diff(before, w); diff != "" {
+		t.Errorf("setSecret changed something (-before +after):\n%s", diff)
 	}
 }
 
@@ -262,9 +369,12 @@ func TestSetSecretRetriesPreconditionFailed(t *testing.T) {
 			w.ETag++
 		}
 	}}
-	if err := runStep(t, w, e, rotation.StepSet, token); err == nil || !strings.HasPrefix(err.Error(), "setSecret: ") ||
-		!strings.Contains(err.Error(), "PreconditionFailed") {
-		t.Errorf("err = %v, want setSecret: ... PreconditionFailed", err)
+	err := runStep(t, w, e, rotation.StepSet, token)
+	if err == nil || !strings.HasPrefix(err.Error(), "setSecret: ") || !strings.Contains(err.Error(), "PreconditionFailed 3 times") {
+		t.Errorf("err = %v, want setSecret: ... PreconditionFailed 3 times", err)
+	}
+	if stale := new(cftypes.PreconditionFailed); !errors.As(err, &stale) {
+		t.Errorf("err = %v, want it to wrap the last PreconditionFailed", err)
 	}
 }
 
