@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecrtypes "github.com/aws/aws-sdk-go-v2/service/ecr/types"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/ecrregistry"
 )
 
 // Errors the scan gate ends a deploy with; each is wrapped with the detail.
@@ -58,9 +60,6 @@ type ecrImage struct {
 func (i ecrImage) String() string { return i.Repository + "@" + i.Digest }
 
 var (
-	// ecrHost is a private registry's host: ACCOUNT.dkr.ecr[-fips].REGION
-	// .amazonaws.com, or .amazonaws.com.cn in the China regions.
-	ecrHost = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$`)
 	// ecrRepository is ECR's pattern for repository names (2 to 256 long).
 	ecrRepository = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
 	ecrDigest     = regexp.MustCompile(`^` + sha256Digest + `$`)
@@ -77,15 +76,15 @@ func parseECRImage(ref string) (ecrImage, error) {
 		return ecrImage{}, fmt.Errorf("digest %q is not sha256:<64 lowercase hex>", digest)
 	}
 	host, path, _ := strings.Cut(name, "/")
-	m := ecrHost.FindStringSubmatch(host)
-	if m == nil || path == "" {
+	registry, ok := ecrregistry.Parse(host)
+	if !ok || path == "" {
 		return ecrImage{}, fmt.Errorf("registry %q is not ACCOUNT.dkr.ecr.REGION.amazonaws.com: %w", host, errNotECR)
 	}
 	repo, _, _ := strings.Cut(path, ":")
 	if len(repo) < 2 || len(repo) > 256 || !ecrRepository.MatchString(repo) {
 		return ecrImage{}, fmt.Errorf("repository %q is not a valid ECR repository name", repo)
 	}
-	return ecrImage{RegistryID: m[1], Region: m[2], Repository: repo, Digest: digest}, nil
+	return ecrImage{RegistryID: registry.Account, Region: registry.Region, Repository: repo, Digest: digest}, nil
 }
 
 // ecrAPI is the subset of *ecr.Client a deploy uses.

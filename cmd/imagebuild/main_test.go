@@ -276,30 +276,10 @@ func TestECRAuth(t *testing.T) {
 	}
 }
 
-func TestECRHost(t *testing.T) {
-	for host, region := range map[string]string{
-		"123456789012.dkr.ecr.eu-central-1.amazonaws.com":   "eu-central-1",
-		"123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn":  "cn-north-1",
-		"123456789012.dkr.ecr-fips.us-east-1.amazonaws.com": "us-east-1",
-		"public.ecr.aws":                "",
-		"127.0.0.1:5000":                "",
-		"12345.dkr.ecr.x.amazonaws.com": "",
-	} {
-		m := ecrHost.FindStringSubmatch(host)
-		got := ""
-		if m != nil {
-			got = m[1]
-		}
-		if got != region {
-			t.Errorf("%s: region %q, want %q", host, got, region)
-		}
-	}
-}
-
 // The ECR sign-in through the real SDK, from the environment's credentials,
 // against moto's GetAuthorizationToken: the SDK's answer decodes to the AWS
 // user and a password (moto serves any region, so the region choice is
-// TestECRHost's).
+// ecrregistry.TestParse's).
 func TestECRSignInAgainstMoto(t *testing.T) {
 	srv := motoserver.Start(t)
 	srv.Setenv(t)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -14,14 +13,9 @@ import (
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
+	"github.com/currency-convertor-ecs/currency-api/internal/ecrregistry"
 	"github.com/currency-convertor-ecs/currency-api/internal/image"
 )
-
-// ecrHost is a private ECR registry: ACCOUNT.dkr.ecr.REGION.amazonaws.com,
-// or its FIPS endpoint ACCOUNT.dkr.ecr-fips.REGION.amazonaws.com
-// (https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html).
-// The region is the first submatch.
-var ecrHost = regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$`)
 
 // pushImage writes o.platform's image of idx to o.push and returns the
 // pushed reference by digest. The whole push, sign-in included, is bounded
@@ -55,15 +49,15 @@ func pushImage(ctx context.Context, o options, idx v1.ImageIndex) (string, error
 // (what `aws ecr get-login-password` prints, valid 12 hours), else with the
 // Docker config's credentials for that registry, or anonymously.
 func authFor(ctx context.Context, registry string) (authn.Authenticator, error) {
-	m := ecrHost.FindStringSubmatch(registry)
-	if m == nil {
+	ecrRegistry, ok := ecrregistry.Parse(registry)
+	if !ok {
 		r, err := name.NewRegistry(registry)
 		if err != nil {
 			return nil, err
 		}
 		return authn.DefaultKeychain.Resolve(r)
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(m[1]))
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(ecrRegistry.Region))
 	if err != nil {
 		return nil, fmt.Errorf("AWS configuration for %s: %w", registry, err)
 	}
