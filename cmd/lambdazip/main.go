@@ -27,7 +27,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -44,6 +43,9 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/atomicfile"
+	"github.com/currency-convertor-ecs/currency-api/internal/reprozip"
 )
 
 // pkg is the Lambda's main package, relative to the module root.
@@ -128,7 +130,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("write the zip: %w", err)
 	}
-	if err := writeFile(opts.Out, zipped); err != nil {
+	if err := atomicfile.Write(opts.Out, zipped); err != nil {
 		return err
 	}
 	sum := sha256.Sum256(zipped)
@@ -208,60 +210,9 @@ func build(ctx context.Context, dir, out string, timeout time.Duration) error {
 	return nil
 }
 
-// msdosEpoch is 1980-01-01 00:00:00, the earliest time a zip entry can hold,
-// as MS-DOS date and time fields: the entry gets it, so the zip does not
-// depend on when it was built.
-const (
-	msdosEpochDate = 1<<5 | 1 // year 0 (1980), month 1, day 1
-	msdosEpochTime = 0
-)
-
 // archive writes the deployment package: exe as the one entry bootstrap,
-// deflated, with the fixed time, mode 0755 and no extra fields, so the same
-// executable gives the same bytes.
+// mode 0755, deflated, with the fixed time and no extra fields (reprozip),
+// so the same executable gives the same bytes.
 func archive(exe []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	fh := &zip.FileHeader{Name: entryName, Method: zip.Deflate}
-	// The MS-DOS fields, not Modified: Modified would add an extended
-	// timestamp extra field.
-	fh.ModifiedDate = msdosEpochDate //lint:ignore SA1019 see above
-	fh.ModifiedTime = msdosEpochTime //lint:ignore SA1019 see above
-	fh.SetMode(0o755)
-	w, err := zw.CreateHeader(fh)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := w.Write(exe); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// writeFile writes data to name through a temporary file in the same
-// folder, so an interrupted run never leaves a partial zip under name.
-func writeFile(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), ".lambdazip-*.zip")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // fails harmlessly after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return reprozip.Write([]reprozip.Entry{{Name: entryName, Mode: 0o755, Data: exe}})
 }

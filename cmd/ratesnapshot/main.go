@@ -31,10 +31,10 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/currency-convertor-ecs/currency-api/internal/atomicfile"
 	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
 )
 
@@ -194,8 +194,8 @@ func load(ctx context.Context, source string, timeout time.Duration) ([]byte, er
 }
 
 // writeGzip replaces path with csv gzipped reproducibly: best compression
-// and a header with no name and no time. It writes a file beside path and
-// renames it, so a failure leaves the old snapshot whole.
+// and a header with no name and no time. It writes it whole or not at all
+// (atomicfile), so a failure leaves the old snapshot whole.
 func writeGzip(path string, csv []byte) error {
 	var buf bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
@@ -208,21 +208,5 @@ func writeGzip(path string, csv []byte) error {
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".ratesnapshot-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing to remove
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, buf.Bytes())
 }

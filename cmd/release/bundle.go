@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -16,6 +15,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/reprozip"
 )
 
 // bundleFiles are the single files the bundle holds, and bundleDirs the
@@ -313,21 +314,12 @@ func (src source) all() []entry {
 	return entries
 }
 
-// msdosEpoch is 1980-01-01 00:00:00, the earliest time a zip entry can hold,
-// as MS-DOS date and time fields: every entry gets it, so the archive does
-// not depend on when or where it was built.
-const (
-	msdosEpochDate = 1<<5 | 1 // year 0 (1980), month 1, day 1
-	msdosEpochTime = 0
-)
-
 // archive writes the bundle: the entries and the RELEASE file, sorted by
 // name, deflated, each with the fixed time, mode 0644 or 0755 and no extra
-// fields, so the same files and release ID give the same bytes.
+// fields (reprozip), so the same files and release ID give the same bytes.
 func archive(src source) ([]byte, error) {
 	entries := src.all()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	files := make([]reprozip.Entry, 0, len(entries))
 	for i, e := range entries {
 		if i > 0 && entries[i-1].Name == e.Name {
 			return nil, fmt.Errorf("%s appears twice", e.Name)
@@ -335,25 +327,11 @@ func archive(src source) ([]byte, error) {
 		if name := path.Clean(e.Name); name != e.Name || path.IsAbs(name) || strings.HasPrefix(name, "../") {
 			return nil, fmt.Errorf("%q is not a clean relative path", e.Name)
 		}
-		fh := &zip.FileHeader{Name: e.Name, Method: zip.Deflate}
-		// The MS-DOS fields, not Modified: Modified would add an extended
-		// timestamp extra field to every entry.
-		fh.ModifiedDate = msdosEpochDate //lint:ignore SA1019 see above
-		fh.ModifiedTime = msdosEpochTime //lint:ignore SA1019 see above
-		fh.SetMode(0o644)
+		mode := fs.FileMode(0o644)
 		if e.Exec {
-			fh.SetMode(0o755)
+			mode = 0o755
 		}
-		w, err := zw.CreateHeader(fh)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.Write(e.Data); err != nil {
-			return nil, err
-		}
+		files = append(files, reprozip.Entry{Name: e.Name, Mode: mode, Data: e.Data})
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return reprozip.Write(files)
 }

@@ -40,8 +40,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/atomicfile"
 )
 
 // errUsage marks bad command-line flags.
@@ -111,7 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "release: dry run, nothing written: %s\n", counts)
 		return nil
 	}
-	if err := writeFile(opts.Out, zipped); err != nil {
+	if err := atomicfile.Write(opts.Out, zipped); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "release: %s: %s\n", opts.Out, counts)
@@ -149,29 +150,4 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return options{}, fmt.Errorf("%w:\n%w", errUsage, errors.Join(problems...))
 	}
 	return opts, nil
-}
-
-// writeFile writes data to name through a temporary file in the same
-// folder, so an interrupted run never leaves a partial bundle under name.
-func writeFile(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), ".release-*.zip")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // fails harmlessly after the rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }
