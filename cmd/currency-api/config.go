@@ -1,13 +1,13 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/currency-convertor-ecs/currency-api/internal/envconfig"
 )
 
 // Rate providers selectable with RATES_PROVIDER.
@@ -40,25 +40,25 @@ const maxShutdownTimeout = 110 * time.Second
 // loadConfig reads the configuration; each default sits beside its variable,
 // and every problem is reported at once.
 func loadConfig(getenv func(string) string) (config, error) {
-	p := envParser{getenv: getenv}
+	p := envParser{envconfig.New(getenv)}
 	cfg := config{
 		Port:             p.port("PORT", 8080),
 		Provider:         p.oneOf("RATES_PROVIDER", providerECB, providerECB, providerFrankfurter, providerOffline),
 		ECBURL:           p.url("ECB_URL", "https://www.ecb.europa.eu/stats/eurofxref/"),
 		FrankfurterURL:   p.url("FRANKFURTER_URL", "https://api.frankfurter.dev/v1"),
-		LogLevel:         p.level("LOG_LEVEL", slog.LevelInfo),
-		FetchTimeout:     p.duration("RATES_FETCH_TIMEOUT", 30*time.Second, time.Second, 5*time.Minute),
-		RetryMin:         p.duration("RATES_RETRY_MIN", time.Minute, time.Second, time.Hour),
-		RetryMax:         p.duration("RATES_RETRY_MAX", 30*time.Minute, time.Second, 6*time.Hour),
-		StaleAfter:       p.duration("RATES_STALE_AFTER", time.Hour, 0, 24*time.Hour),
+		LogLevel:         p.Level("LOG_LEVEL", slog.LevelInfo),
+		FetchTimeout:     p.Duration("RATES_FETCH_TIMEOUT", 30*time.Second, time.Second, 5*time.Minute),
+		RetryMin:         p.Duration("RATES_RETRY_MIN", time.Minute, time.Second, time.Hour),
+		RetryMax:         p.Duration("RATES_RETRY_MAX", 30*time.Minute, time.Second, 6*time.Hour),
+		StaleAfter:       p.Duration("RATES_STALE_AFTER", time.Hour, 0, 24*time.Hour),
 		CORSOrigins:      p.origins("CORS_ALLOWED_ORIGINS", "*"),
-		ShutdownTimeout:  p.duration("SHUTDOWN_TIMEOUT", 20*time.Second, time.Second, maxShutdownTimeout),
+		ShutdownTimeout:  p.Duration("SHUTDOWN_TIMEOUT", 20*time.Second, time.Second, maxShutdownTimeout),
 		MetricsNamespace: p.namespace("METRICS_NAMESPACE", "CurrencyAPI"),
 	}
 	if cfg.RetryMin > cfg.RetryMax {
-		p.fail("RATES_RETRY_MIN", "must not exceed RATES_RETRY_MAX (%s > %s)", cfg.RetryMin, cfg.RetryMax)
+		p.Fail("RATES_RETRY_MIN", "must not exceed RATES_RETRY_MAX (%s > %s)", cfg.RetryMin, cfg.RetryMax)
 	}
-	return cfg, errors.Join(p.errs...)
+	return cfg, p.Err()
 }
 
 // logAttrs describes the effective configuration for the start-up log. It
@@ -66,7 +66,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 func (c config) logAttrs() []any {
 	return []any{
 		"port", c.Port, "rates_provider", c.Provider,
-		"ecb_url", redactURL(c.ECBURL), "frankfurter_url", redactURL(c.FrankfurterURL),
+		"ecb_url", envconfig.RedactURL(c.ECBURL), "frankfurter_url", envconfig.RedactURL(c.FrankfurterURL),
 		"log_level", c.LogLevel.String(), "fetch_timeout", c.FetchTimeout.String(),
 		"retry_min", c.RetryMin.String(), "retry_max", c.RetryMax.String(),
 		"stale_after", c.StaleAfter.String(), "cors_allowed_origins", c.CORSOrigins,
@@ -74,40 +74,25 @@ func (c config) logAttrs() []any {
 	}
 }
 
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid)"
-	}
-	u.User, u.RawQuery = nil, ""
-	return u.String()
-}
-
-// envParser reads typed variables and collects a named error for each bad one.
-type envParser struct {
-	getenv func(string) string
-	errs   []error
-}
-
-func (p *envParser) fail(name, format string, args ...any) {
-	p.errs = append(p.errs, fmt.Errorf("%s: "+format, append([]any{name}, args...)...))
-}
+// envParser is envconfig's parser with the kinds of value only the service
+// has.
+type envParser struct{ *envconfig.Parser }
 
 func (p *envParser) port(name string, def int) int {
-	s := p.getenv(name)
+	s := p.Get(name)
 	if s == "" {
 		return def
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 0 || n > 65535 {
-		p.fail(name, "must be a port number from 0 to 65535, got %q", s)
+		p.Fail(name, "must be a port number from 0 to 65535, got %q", s)
 		return def
 	}
 	return n
 }
 
 func (p *envParser) oneOf(name, def string, allowed ...string) string {
-	s := p.getenv(name)
+	s := p.Get(name)
 	if s == "" {
 		return def
 	}
@@ -116,55 +101,25 @@ func (p *envParser) oneOf(name, def string, allowed ...string) string {
 			return s
 		}
 	}
-	p.fail(name, "must be one of %s, got %q", strings.Join(allowed, ", "), s)
+	p.Fail(name, "must be one of %s, got %q", strings.Join(allowed, ", "), s)
 	return def
 }
 
 func (p *envParser) url(name, def string) string {
-	s := p.getenv(name)
+	s := p.Get(name)
 	if s == "" {
 		return def
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		p.fail(name, "must be an absolute http or https URL, got %q", s)
+		p.Fail(name, "must be an absolute http or https URL, got %q", s)
 		return def
 	}
 	return s
 }
 
-func (p *envParser) level(name string, def slog.Level) slog.Level {
-	s := p.getenv(name)
-	if s == "" {
-		return def
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(s)); err != nil {
-		p.fail(name, "must be debug, info, warn or error, got %q", s)
-		return def
-	}
-	return l
-}
-
-func (p *envParser) duration(name string, def, lo, hi time.Duration) time.Duration {
-	s := p.getenv(name)
-	if s == "" {
-		return def
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		p.fail(name, "must be a duration such as 30s or 5m, got %q", s)
-		return def
-	}
-	if d < lo || d > hi {
-		p.fail(name, "must be between %s and %s, got %s", lo, hi, d)
-		return def
-	}
-	return d
-}
-
 func (p *envParser) origins(name, def string) []string {
-	s := p.getenv(name)
+	s := p.Get(name)
 	if s == "" {
 		s = def
 	}
@@ -180,7 +135,7 @@ func (p *envParser) origins(name, def string) []string {
 		}
 		u, err := url.Parse(o)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
-			p.fail(name, "must be a comma-separated list of origins such as https://example.com, or * or none; bad entry %q", o)
+			p.Fail(name, "must be a comma-separated list of origins such as https://example.com, or * or none; bad entry %q", o)
 			continue
 		}
 		out = append(out, o)
@@ -189,14 +144,14 @@ func (p *envParser) origins(name, def string) []string {
 }
 
 func (p *envParser) namespace(name, def string) string {
-	s := p.getenv(name)
+	s := p.Get(name)
 	switch {
 	case s == "":
 		return def
 	case s == "none":
 		return ""
 	case len(s) > 255 || strings.ContainsAny(s, " \t\n:"):
-		p.fail(name, "must be a CloudWatch namespace (at most 255 characters, no spaces or colons) or none, got %q", s)
+		p.Fail(name, "must be a CloudWatch namespace (at most 255 characters, no spaces or colons) or none, got %q", s)
 		return def
 	}
 	return s

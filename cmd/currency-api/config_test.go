@@ -107,9 +107,3 @@ func TestLoadConfigRetryOrder(t *testing.T) {
 		t.Errorf("error = %v, want the retry bounds reported", err)
 	}
 }
-
-func TestRedactURL(t *testing.T) {
-	if got, want := redactURL("https://user:secret@example.com/v1?key=k"), "https://example.com/v1"; got != want {
-		t.Errorf("redactURL = %q, want %q", got, want)
-	}
-}

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"log/slog"
 	"net/url"
 	"regexp"
-	"strings"
 	"time"
 
+	"github.com/currency-convertor-ecs/currency-api/internal/envconfig"
 	"github.com/currency-convertor-ecs/currency-api/internal/rotation"
 )
 
@@ -36,27 +34,27 @@ var (
 // loadConfig reads the configuration; each default sits beside its variable,
 // and every problem is reported at once.
 func loadConfig(getenv func(string) string) (config, error) {
-	p := envParser{getenv: getenv}
+	p := envParser{envconfig.New(getenv)}
 	cfg := config{
 		SecretARN: p.match("SECRET_ARN", "", secretARN, "a Secrets Manager secret ARN"),
 		ProbeURL:  p.url("PROBE_URL"),
-		LogLevel:  p.level("LOG_LEVEL", slog.LevelInfo),
+		LogLevel:  p.Level("LOG_LEVEL", slog.LevelInfo),
 		Rotation: rotation.Config{
 			RuleARN:        p.match("LISTENER_RULE_ARN", "", ruleARN, "an ALB listener rule ARN"),
 			DistributionID: p.match("DISTRIBUTION_ID", "", distributionID, "a CloudFront distribution ID"),
 			OriginID:       p.match("ORIGIN_ID", "alb", regexp.MustCompile(`^.{1,128}$`), "an origin ID of the distribution"),
 			HeaderName:     p.match("HEADER_NAME", "X-CloudFront-Secret", headerName, "an HTTP header name of at most 40 characters"),
-			CallTimeout:    p.duration("CALL_TIMEOUT", 10*time.Second, time.Second, 5*time.Minute),
-			DeployTimeout:  p.duration("DEPLOY_TIMEOUT", 14*time.Minute, time.Second, maxInvocation),
-			RuleTimeout:    p.duration("RULE_TIMEOUT", 2*time.Minute, time.Second, maxInvocation),
-			PollInterval:   p.duration("POLL_INTERVAL", 15*time.Second, time.Millisecond, time.Minute),
+			CallTimeout:    p.Duration("CALL_TIMEOUT", 10*time.Second, time.Second, 5*time.Minute),
+			DeployTimeout:  p.Duration("DEPLOY_TIMEOUT", 14*time.Minute, time.Second, maxInvocation),
+			RuleTimeout:    p.Duration("RULE_TIMEOUT", 2*time.Minute, time.Second, maxInvocation),
+			PollInterval:   p.Duration("POLL_INTERVAL", 15*time.Second, time.Millisecond, time.Minute),
 		},
 	}
 	r := cfg.Rotation
 	if r.PollInterval > min(r.DeployTimeout, r.RuleTimeout) {
-		p.fail("POLL_INTERVAL", "must not exceed DEPLOY_TIMEOUT and RULE_TIMEOUT (%s > %s)", r.PollInterval, min(r.DeployTimeout, r.RuleTimeout))
+		p.Fail("POLL_INTERVAL", "must not exceed DEPLOY_TIMEOUT and RULE_TIMEOUT (%s > %s)", r.PollInterval, min(r.DeployTimeout, r.RuleTimeout))
 	}
-	return cfg, errors.Join(p.errs...)
+	return cfg, p.Err()
 }
 
 // logAttrs describes the effective configuration for the start-up log; it
@@ -65,88 +63,43 @@ func (c config) logAttrs() []any {
 	r := c.Rotation
 	return []any{
 		"secret_arn", c.SecretARN, "listener_rule_arn", r.RuleARN, "distribution_id", r.DistributionID,
-		"origin_id", r.OriginID, "header_name", r.HeaderName, "probe_url", redactURL(c.ProbeURL),
+		"origin_id", r.OriginID, "header_name", r.HeaderName, "probe_url", envconfig.RedactURL(c.ProbeURL),
 		"call_timeout", r.CallTimeout.String(), "deploy_timeout", r.DeployTimeout.String(),
 		"rule_timeout", r.RuleTimeout.String(), "poll_interval", r.PollInterval.String(),
 		"log_level", c.LogLevel.String(),
 	}
 }
 
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(invalid)"
-	}
-	u.User, u.RawQuery = nil, ""
-	return u.String()
-}
-
-// envParser reads typed variables and collects a named error for each bad one.
-type envParser struct {
-	getenv func(string) string
-	errs   []error
-}
-
-func (p *envParser) fail(name, format string, args ...any) {
-	p.errs = append(p.errs, fmt.Errorf("%s: "+format, append([]any{name}, args...)...))
-}
+// envParser is envconfig's parser with the kinds of value only the
+// function has.
+type envParser struct{ *envconfig.Parser }
 
 // match is the variable, def when unset; without a default it is required.
 func (p *envParser) match(name, def string, re *regexp.Regexp, what string) string {
-	s := p.getenv(name)
+	s := p.Get(name)
 	switch {
 	case s == "" && def == "":
-		p.fail(name, "is required: %s", what)
+		p.Fail(name, "is required: %s", what)
 		return ""
 	case s == "":
 		return def
 	case !re.MatchString(s):
-		p.fail(name, "must be %s, got %q", what, s)
+		p.Fail(name, "must be %s, got %q", what, s)
 		return ""
 	}
 	return s
 }
 
 func (p *envParser) url(name string) string {
-	s := p.getenv(name)
+	s := p.Get(name)
 	if s == "" {
-		p.fail(name, "is required: the ALB URL testSecret probes, such as http://internal-name.eu-central-1.elb.amazonaws.com/health")
+		p.Fail(name, "is required: the ALB URL testSecret probes, such as http://internal-name.eu-central-1.elb.amazonaws.com/health")
 		return ""
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		p.fail(name, "must be an absolute http or https URL without credentials, got %q", redactURL(s))
+		p.Fail(name, "must be an absolute http or https URL without credentials, got %q", envconfig.RedactURL(s))
 		return ""
 	}
 	return s
-}
-
-func (p *envParser) level(name string, def slog.Level) slog.Level {
-	s := p.getenv(name)
-	if s == "" {
-		return def
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(s)); err != nil {
-		p.fail(name, "must be debug, info, warn or error, got %q", s)
-		return def
-	}
-	return l
-}
-
-func (p *envParser) duration(name string, def, lo, hi time.Duration) time.Duration {
-	s := strings.TrimSpace(p.getenv(name))
-	if s == "" {
-		return def
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		p.fail(name, "must be a duration such as 30s or 5m, got %q", s)
-		return def
-	}
-	if d < lo || d > hi {
-		p.fail(name, "must be between %s and %s, got %s", lo, hi, d)
-		return def
-	}
-	return d
 }
