@@ -20,7 +20,15 @@ func TestHTTPProber(t *testing.T) {
 		case r.URL.Path == "/moved":
 			http.Redirect(w, r, "/health", http.StatusFound)
 		case r.URL.Path == "/broken":
+			w.WriteHeader(http.StatusBadRequest)
+		case got == good && r.URL.Path == "/no-targets":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case got == good && r.URL.Path == "/target-failed":
 			w.WriteHeader(http.StatusBadGateway)
+		case got == good && r.URL.Path == "/target-timeout":
+			w.WriteHeader(http.StatusGatewayTimeout)
+		case got == good && r.URL.Path == "/internal-error":
+			w.WriteHeader(http.StatusInternalServerError)
 		case got == good:
 			w.WriteHeader(http.StatusOK)
 		default:
@@ -36,6 +44,12 @@ func TestHTTPProber(t *testing.T) {
 		{"forwarded", "/health", good, true, nil},
 		{"refused", "/health", "wrong", false, nil},
 		{"neither", "/broken", good, false, rotation.ErrProbe},
+		// The rule matched and the ALB forwarded; the service could not
+		// answer (no registered targets, a failed or slow target).
+		{"forwarded to no targets", "/no-targets", good, true, nil},
+		{"forwarded to a failed target", "/target-failed", good, true, nil},
+		{"forwarded to a slow target", "/target-timeout", good, true, nil},
+		{"500 says nothing about the rule", "/internal-error", good, false, rotation.ErrProbe},
 		{"redirect not followed", "/moved", good, false, rotation.ErrProbe},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,7 +70,7 @@ func TestHTTPProber(t *testing.T) {
 type node struct {
 	srv     *httptest.Server
 	mu      sync.Mutex
-	broken  bool // answers 502
+	broken  bool // answers 400
 	forward map[string]bool
 	hosts   []string // the Host header of each request
 	closed  []bool   // whether each request asked to close its connection
@@ -86,7 +100,7 @@ func twoNodes(t *testing.T) (port string, nodes [2]*node) {
 			n.mu.Unlock()
 			switch {
 			case broken:
-				w.WriteHeader(http.StatusBadGateway)
+				w.WriteHeader(http.StatusBadRequest)
 				return
 			case ok:
 				w.WriteHeader(http.StatusOK)
