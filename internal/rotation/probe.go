@@ -18,7 +18,8 @@ var ErrNodesDisagree = errors.New("the ALB's nodes answered differently")
 // HTTPProber probes the ALB with GET requests to URL carrying Header. The
 // listener answers a request it does not forward with its default action, a
 // fixed 403; a forwarded one reaches the service, whose health check answers
-// 2xx. Redirects are not followed.
+// 2xx, or finds no healthy target, and the ALB answers 502, 503 or 504.
+// Redirects are not followed.
 //
 // An internal ALB has a node per Availability Zone, and CloudFront's VPC
 // origin reaches any of them, so each probe resolves URL's host and asks
@@ -33,7 +34,7 @@ type HTTPProber struct {
 }
 
 // Probe sends one request per address of the URL's host with the header
-// set to value: true when every address forwarded it (2xx), false when
+// set to value: true when every address forwarded it, false when
 // every one refused it (403), ErrNodesDisagree when some did each, and an
 // ErrProbe or network error when any answered otherwise.
 func (p *HTTPProber) Probe(ctx context.Context, value string) (bool, error) {
@@ -117,10 +118,27 @@ func (p *HTTPProber) probeAddr(ctx context.Context, addr, value string) (bool, e
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	switch {
-	case resp.StatusCode/100 == 2:
+	case resp.StatusCode/100 == 2, forwardedToUnhealthyTarget(resp.StatusCode):
 		return true, nil
 	case resp.StatusCode == http.StatusForbidden:
 		return false, nil
 	}
-	return false, fmt.Errorf("GET %s at %s: %s: %w: want 2xx (forwarded) or 403 (refused)", p.URL, addr, resp.Status, ErrProbe)
+	return false, fmt.Errorf("GET %s at %s: %s: %w: want 2xx, 502, 503 or 504 (forwarded) or 403 (refused)", p.URL, addr, resp.Status, ErrProbe)
+}
+
+// forwardedToUnhealthyTarget reports the statuses an ALB answers after a
+// rule forwarded the request and the target group could not: 503 when it
+// has no registered targets, 502 when the target closed or refused the
+// connection, 504 when it did not answer in time
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html).
+// The rule accepted the value, which is all a probe asks: the first
+// rotation of a new environment runs before its service has a healthy
+// task. A 500 can come from the ALB itself, before any rule, and says
+// nothing.
+func forwardedToUnhealthyTarget(status int) bool {
+	switch status {
+	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
 }
