@@ -99,17 +99,60 @@ data "aws_secretsmanager_random_password" "origin" {
   exclude_punctuation = true
 }
 
+# The bootstrap value: CloudFront and the listener rule need one before the
+# rotation function (infra/modules/rotation) can replace it, which the first
+# rotation does minutes after creation, so the value in this plan and state
+# stops being accepted.
+#
+# After that, Terraform must never write a secret value again:
+# - this version keeps the custom label TERRAFORM_BOOTSTRAP for good. A
+#   version without labels is deprecated and Secrets Manager may delete it;
+#   the provider would then drop it from state and the next apply would put
+#   a new AWSCURRENT value behind the rotation's back
+#   (hashicorp/terraform-provider-aws#37302). ignore_changes keeps Terraform
+#   from moving AWSCURRENT back here when a rotation has moved it on;
+# - the listener rule's values are the rotation's once created
+#   (ignore_changes on its condition);
+# - CloudFront's header is read from AWSCURRENT, which is what the rotation
+#   leaves it sending, so a plan after a rotation has nothing to change; a
+#   plan during one is refused (the precondition on the distribution).
 resource "aws_secretsmanager_secret_version" "this" {
-  secret_id     = aws_secretsmanager_secret.origin.id
-  secret_string = data.aws_secretsmanager_random_password.origin.random_password
+  secret_id      = aws_secretsmanager_secret.origin.id
+  secret_string  = data.aws_secretsmanager_random_password.origin.random_password
+  version_stages = ["AWSCURRENT", local.bootstrap_stage]
 
   lifecycle {
-    ignore_changes = [secret_string]
+    ignore_changes = [secret_string, version_stages]
   }
 }
 
+# The value CloudFront sends: AWSCURRENT, the bootstrap value until the first
+# rotation, the rotated one after. Reading it after the bootstrap version
+# exists (through secret_id) keeps a first plan from reading an empty secret.
+data "aws_secretsmanager_secret_version" "current" {
+  secret_id     = aws_secretsmanager_secret_version.this.secret_id
+  version_stage = "AWSCURRENT"
+}
+
+# Stages of every version, to tell a rotation in progress: AWSPENDING on a
+# version that is not AWSCURRENT (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html).
+data "aws_secretsmanager_secret_versions" "origin" {
+  secret_id = aws_secretsmanager_secret_version.this.secret_id
+}
+
+locals {
+  bootstrap_stage = "TERRAFORM_BOOTSTRAP"
+  rotating_versions = [
+    for v in data.aws_secretsmanager_secret_versions.origin.versions : v.version_id
+    if contains(v.version_stages, "AWSPENDING") && !contains(v.version_stages, "AWSCURRENT")
+  ]
+}
+
 # The listener's default action answers 403; this is the only rule that
-# forwards, and only requests carrying the secret header match it.
+# forwards, and only requests carrying the secret header match it. Its
+# values are the bootstrap one at creation, then whatever the rotation sets:
+# during a rotation the rule accepts the old, current and pending values,
+# which Terraform must not narrow.
 resource "aws_lb_listener_rule" "origin_secret" {
   listener_arn = var.listener_arn
   priority     = 1
@@ -124,6 +167,10 @@ resource "aws_lb_listener_rule" "origin_secret" {
   action {
     type             = "forward"
     target_group_arn = var.target_group_arn
+  }
+
+  lifecycle {
+    ignore_changes = [condition]
   }
 }
 
@@ -267,7 +314,7 @@ resource "aws_cloudfront_distribution" "this" {
 
     custom_header {
       name  = local.origin_secret_header
-      value = aws_secretsmanager_secret_version.this.secret_string
+      value = data.aws_secretsmanager_secret_version.current.secret_string
     }
   }
 
@@ -305,6 +352,17 @@ resource "aws_cloudfront_distribution" "this" {
 
   # CloudFront checks the bucket's ACL when logging is configured.
   depends_on = [aws_s3_bucket_acl.logs]
+
+  lifecycle {
+    # Mid-rotation CloudFront sends the pending value while AWSCURRENT is
+    # still the old one: writing AWSCURRENT back then would undo setSecret,
+    # and a plan saved now and applied after the rotation ends would send a
+    # value the rule no longer accepts.
+    precondition {
+      condition     = length(local.rotating_versions) == 0
+      error_message = "The origin secret ${aws_secretsmanager_secret.origin.arn} is being rotated (AWSPENDING on version ${join(", ", local.rotating_versions)}), and this plan would write its old value to CloudFront: plan again when the rotation has finished (minutes). If it failed, see infra/modules/rotation/README.md (\"A failed rotation\")."
+    }
+  }
 }
 
 resource "aws_route53_record" "alias" {

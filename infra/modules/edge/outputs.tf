@@ -18,9 +18,14 @@ output "url" {
   value       = "https://${length(var.aliases) > 0 ? var.aliases[0] : aws_cloudfront_distribution.this.domain_name}"
 }
 
-output "origin_secret_arn" {
-  description = "ARN of the Secrets Manager secret holding the X-CloudFront-Secret origin header value."
-  value       = aws_secretsmanager_secret.origin.arn
+output "origin_secret" {
+  description = "What the secret's rotation function needs: the secret's ARN and KMS key, the header's name, and the origin that sends it."
+  value = {
+    arn         = aws_secretsmanager_secret.origin.arn
+    kms_key_arn = aws_kms_key.secret.arn
+    header_name = local.origin_secret_header
+    origin_id   = local.origin_id
+  }
 }
 
 output "web_acl_arn" {

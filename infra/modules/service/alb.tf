@@ -36,6 +36,21 @@ resource "aws_vpc_security_group_ingress_rule" "alb_from_cloudfront" {
   prefix_list_id    = data.aws_ec2_managed_prefix_list.cloudfront.id
 }
 
+# Clients inside the VPC that must see the listener as CloudFront does: the
+# origin-secret rotation function probes it with old, new and wrong values.
+# Being admitted gets them no further than CloudFront gets: the forward rule
+# still requires the secret header.
+resource "aws_vpc_security_group_ingress_rule" "alb_from_listener_clients" {
+  for_each = var.listener_client_security_group_ids
+
+  security_group_id            = aws_security_group.alb.id
+  description                  = "HTTP from ${each.key}: the listener forwards it only with the secret header"
+  ip_protocol                  = "tcp"
+  from_port                    = 80
+  to_port                      = 80
+  referenced_security_group_id = each.value
+}
+
 resource "aws_vpc_security_group_egress_rule" "alb_to_task" {
   security_group_id            = aws_security_group.alb.id
   description                  = "To the tasks' port (traffic and health checks)"

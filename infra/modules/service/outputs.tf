@@ -89,8 +89,13 @@ output "container_image" {
 }
 
 output "alb_ingress_prefix_list_ids" {
-  description = "Managed prefix lists the ALB's security group admits (the CloudFront origin-facing list): it admits nothing else."
+  description = "Managed prefix lists the ALB's security group admits (the CloudFront origin-facing list); besides them it admits only alb_ingress_security_group_ids."
   value       = [aws_vpc_security_group_ingress_rule.alb_from_cloudfront.prefix_list_id]
+}
+
+output "alb_ingress_security_group_ids" {
+  description = "Security groups the ALB's security group admits on the listener port (listener_client_security_group_ids), keyed as given."
+  value       = { for k, rule in aws_vpc_security_group_ingress_rule.alb_from_listener_clients : k => rule.referenced_security_group_id }
 }
 
 output "deployment_alarm_names" {

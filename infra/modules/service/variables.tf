@@ -276,3 +276,20 @@ variable "deployment_alarms" {
     error_message = "deployment_alarms.p99_latency_seconds must be above 0 and at most 60 (the ALB's idle timeout): it is a latency in seconds."
   }
 }
+
+variable "listener_client_security_group_ids" {
+  description = "Security groups in the VPC admitted to the ALB's listener port besides CloudFront's origin-facing servers, keyed by what they belong to (e.g. { origin-secret-rotation = ... }, whose probes check the secret-header rule). The listener still forwards only requests with the secret header. Keys must be known at plan; values may be computed."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for k in keys(var.listener_client_security_group_ids) : can(regex("^[a-z][a-z0-9-]{0,62}$", k))])
+    error_message = "Each key of listener_client_security_group_ids must be 1-63 lower-case letters, digits and hyphens starting with a letter: it names the client in the security group rule's description."
+  }
+
+  validation {
+    condition     = alltrue([for id in values(var.listener_client_security_group_ids) : can(regex("^sg-[0-9a-f]{8}([0-9a-f]{9})?$", id))])
+    error_message = "Each value of listener_client_security_group_ids must be a security group ID (sg- and 8 or 17 hex digits): a rule that references anything else admits nothing, or fails at apply."
+  }
+}

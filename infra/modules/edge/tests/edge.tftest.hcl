@@ -57,6 +57,26 @@ override_data {
   }
 }
 
+# Until a rotation, AWSCURRENT is the bootstrap value, on the one version.
+override_data {
+  target = data.aws_secretsmanager_secret_version.current
+  values = {
+    secret_string = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01"
+  }
+}
+
+override_data {
+  target = data.aws_secretsmanager_secret_versions.origin
+  values = {
+    versions = [{
+      version_id         = "00000000-0000-0000-0000-000000000001"
+      version_stages     = ["AWSCURRENT", "TERRAFORM_BOOTSTRAP"]
+      created_time       = "2026-12-01T00:00:00Z"
+      last_accessed_date = "2026-12-01T00:00:00Z"
+    }]
+  }
+}
+
 variables {
   name             = "currency-api-test"
   alb_arn          = "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/currency-api-test/0123456789abcdef"
@@ -673,3 +693,134 @@ run "log_bucket_follows_force_destroy" {
     error_message = "With force_destroy (dev) the log bucket must not block terraform destroy."
   }
 }
+
+# --- The rotation (infra/modules/rotation) and Terraform ----------------------
+# These runs come last: the plans below read a secret rotated after the
+# applies above.
+
+run "bootstrap_version_keeps_a_label_of_its_own" {
+  command = apply
+
+  assert {
+    condition     = aws_secretsmanager_secret_version.this.version_stages == toset(["AWSCURRENT", "TERRAFORM_BOOTSTRAP"])
+    error_message = "The bootstrap version must carry TERRAFORM_BOOTSTRAP besides AWSCURRENT: once rotations take AWSCURRENT away, a version without labels may be deleted and Terraform would create a new AWSCURRENT value."
+  }
+
+  assert {
+    condition = anytrue([
+      for header in one(aws_cloudfront_distribution.this.origin).custom_header :
+      header.name == "X-CloudFront-Secret" && header.value == data.aws_secretsmanager_secret_version.current.secret_string
+    ]) && data.aws_secretsmanager_secret_version.current.version_stage == "AWSCURRENT"
+    error_message = "CloudFront must send the AWSCURRENT value."
+  }
+}
+
+# After a rotation, AWS holds: AWSCURRENT = the new value on a new version,
+# CloudFront sending it, the rule accepting only it. The mocked state still
+# holds the bootstrap value everywhere (mocks do not drift), so this plan
+# shows what Terraform would write over a refreshed state: the new value to
+# CloudFront, which is what CloudFront already sends, and nothing to the
+# rule or the bootstrap version. Over AWS's state, the plan is empty.
+run "after_a_rotation_terraform_writes_only_what_the_rotation_left" {
+  command = plan
+
+  override_data {
+    target = data.aws_secretsmanager_secret_version.current
+    values = {
+      secret_string = "rotated-value-made-by-the-rotation-function-0123456789"
+    }
+  }
+
+  override_data {
+    target = data.aws_secretsmanager_secret_versions.origin
+    values = {
+      versions = [
+        {
+          version_id         = "00000000-0000-0000-0000-000000000002"
+          version_stages     = ["AWSCURRENT"]
+          created_time       = "2026-12-02T00:00:00Z"
+          last_accessed_date = "2026-12-02T00:00:00Z"
+        },
+        {
+          version_id         = "00000000-0000-0000-0000-000000000001"
+          version_stages     = ["AWSPREVIOUS", "TERRAFORM_BOOTSTRAP"]
+          created_time       = "2026-12-01T00:00:00Z"
+          last_accessed_date = "2026-12-01T00:00:00Z"
+        },
+      ]
+    }
+  }
+
+  # Another random password is generated on every plan.
+  override_data {
+    target = data.aws_secretsmanager_random_password.origin
+    values = {
+      random_password = "a-new-random-password-on-every-plan-0123456789abcdefghijklmn"
+    }
+  }
+
+  assert {
+    condition = anytrue([
+      for header in one(aws_cloudfront_distribution.this.origin).custom_header :
+      header.name == "X-CloudFront-Secret" && header.value == "rotated-value-made-by-the-rotation-function-0123456789"
+    ])
+    error_message = "After a rotation, CloudFront's header must be planned as the rotated AWSCURRENT value, which it already sends."
+  }
+
+  assert {
+    condition     = one(one(aws_lb_listener_rule.origin_secret.condition).http_header).values == toset(["0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01"])
+    error_message = "Terraform must not write the rule's values after creation: they are the rotation's."
+  }
+
+  assert {
+    condition     = aws_secretsmanager_secret_version.this.secret_string == "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01" && aws_secretsmanager_secret_version.this.version_stages == toset(["AWSCURRENT", "TERRAFORM_BOOTSTRAP"])
+    error_message = "Terraform must neither rewrite the bootstrap version nor move AWSCURRENT back to it."
+  }
+}
+
+# Mid-rotation CloudFront sends the pending value while AWSCURRENT is the old
+# one: a plan now would write the old value back, so it is refused.
+run "a_plan_during_a_rotation_is_refused" {
+  command = plan
+
+  override_data {
+    target = data.aws_secretsmanager_secret_versions.origin
+    values = {
+      versions = [
+        {
+          version_id         = "00000000-0000-0000-0000-000000000001"
+          version_stages     = ["AWSCURRENT", "TERRAFORM_BOOTSTRAP"]
+          created_time       = "2026-12-01T00:00:00Z"
+          last_accessed_date = "2026-12-01T00:00:00Z"
+        },
+        {
+          version_id         = "00000000-0000-0000-0000-000000000002"
+          version_stages     = ["AWSPENDING"]
+          created_time       = "2026-12-02T00:00:00Z"
+          last_accessed_date = "2026-12-02T00:00:00Z"
+        },
+      ]
+    }
+  }
+
+  expect_failures = [aws_cloudfront_distribution.this]
+}
+
+# A finished rotation may leave AWSPENDING on the current version (AWS
+# allows it): that is no rotation in progress.
+run "awspending_on_the_current_version_is_no_rotation" {
+  command = plan
+
+  override_data {
+    target = data.aws_secretsmanager_secret_versions.origin
+    values = {
+      versions = [{
+        version_id         = "00000000-0000-0000-0000-000000000002"
+        version_stages     = ["AWSCURRENT", "AWSPENDING"]
+        created_time       = "2026-12-02T00:00:00Z"
+        last_accessed_date = "2026-12-02T00:00:00Z"
+      }]
+    }
+  }
+}
+
