@@ -62,3 +62,8 @@ output "dashboard_name" {
   description = "CloudWatch dashboard of the service."
   value       = module.monitoring.dashboard_name
 }
+
+output "origin_secret_rotation_function" {
+  description = "Lambda function that rotates the CloudFront origin secret (logs: /aws/lambda/<name>)."
+  value       = module.rotation.function_name
+}

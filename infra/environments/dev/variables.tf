@@ -16,6 +16,25 @@ variable "upload_bootstrap_bundle" {
   nullable    = false
 }
 
+variable "rotation_package" {
+  description = "The origin-secret rotation function's deployment package; null is dist/rotate-origin-secret.zip, which `make lambda` builds (run it before plan or apply)."
+  type        = string
+  default     = null
+}
+
+variable "origin_secret_rotation_days" {
+  description = "Days between rotations of the CloudFront origin secret."
+  type        = number
+  default     = 30
+  nullable    = false
+}
+
+variable "rotation_reserved_concurrency" {
+  description = "Reserved concurrency of the rotation function: 1 runs rotations one at a time; null reserves none, for a new account whose concurrency quota (10) leaves nothing to reserve."
+  type        = number
+  default     = 1
+}
+
 variable "az_count" {
   description = "Number of availability zones (2 or 3)."
   type        = number

@@ -55,6 +55,11 @@ module "service" {
     LOG_LEVEL      = "info"
   }
 
+  # The rotation function probes the listener as CloudFront reaches it.
+  listener_client_security_group_ids = {
+    origin-secret-rotation = module.rotation.security_group_id
+  }
+
   # Tasks pull their image and ship their logs through the endpoints when
   # they exist; the ECS service (and only it) waits for them, so a first
   # deployment does not go through the NAT. A module-level depends_on here
@@ -108,6 +113,27 @@ module "edge" {
   aliases             = var.aliases
   route53_zone_id     = var.route53_zone_id
   force_destroy       = var.force_destroy
+}
+
+# Rotates the origin secret the edge module created: every rotation_days, and
+# the first time minutes after the first apply, so the bootstrap value in
+# this state soon stops being accepted (infra/modules/rotation/README.md).
+module "rotation" {
+  source = "../../modules/rotation"
+
+  name                  = local.name
+  package_path          = coalesce(var.rotation_package, "${path.module}/../../../dist/rotate-origin-secret.zip")
+  secret                = module.edge.origin_secret
+  listener_rule_arn     = module.edge.forward_rule.arn
+  distribution_arn      = module.edge.distribution_arn
+  alb_dns_name          = module.service.alb_dns_name
+  alb_security_group_id = module.service.alb_security_group_id
+  vpc_id                = module.network.vpc_id
+  subnet_ids            = module.network.private_subnet_ids
+  rotation_days         = var.origin_secret_rotation_days
+  reserved_concurrency  = var.rotation_reserved_concurrency
+  log_retention_days    = var.log_retention_days
+  alarm_topic_arns      = [module.monitoring.sns_topic_arn]
 }
 
 module "monitoring" {

@@ -198,6 +198,11 @@ mock_provider "aws" {
       hosted_zone_id = "Z2FDTNDATAQYW2"
     }
   }
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn = "arn:aws:lambda:us-east-1:123456789012:function:currency-api-dev-rotate-origin-secret"
+    }
+  }
   mock_resource "aws_codebuild_project" {
     defaults = {
       arn = "arn:aws:codebuild:us-east-1:123456789012:project/currency-api-dev"
@@ -255,13 +260,16 @@ mock_provider "aws" {
   }
 }
 
-# The bootstrap bundle is a build output (make bundle), not a file a test can
-# rely on; its upload has its own test in the pipeline module. An environment
+# The bootstrap bundle and the rotation function's package are build outputs
+# (make bundle, make lambda), not files a test can rely on: the bundle's
+# upload has its own test in the pipeline module, and the rotation module's
+# test package stands in for the function's. An environment
 # may require an alarm subscriber, so every run gives one (the last run checks
 # the rule).
 variables {
   upload_bootstrap_bundle = false
   alarm_email             = "oncall@example.com"
+  rotation_package        = "../../modules/rotation/tests/package.zip"
 }
 
 # The plan of a first deployment: it must succeed on both engines, with every
@@ -292,8 +300,18 @@ run "first_apply_wires_the_modules_together" {
   }
 
   assert {
-    condition     = module.service.alb_ingress_prefix_list_ids == ["pl-3b927c52"]
-    error_message = "The ALB's security group must admit the CloudFront origin-facing prefix list and nothing else."
+    condition     = module.service.alb_ingress_prefix_list_ids == ["pl-3b927c52"] && module.service.alb_ingress_security_group_ids == { origin-secret-rotation = module.rotation.security_group_id }
+    error_message = "The ALB's security group must admit the CloudFront origin-facing prefix list and, besides it, only the rotation function's security group."
+  }
+
+  assert {
+    condition     = module.rotation.role_policy != "" && strcontains(module.rotation.role_policy, module.edge.forward_rule.arn) && strcontains(module.rotation.role_policy, module.edge.distribution_arn) && strcontains(module.rotation.role_policy, module.edge.origin_secret.arn)
+    error_message = "The rotation function's role must name the edge's forward rule, distribution and secret."
+  }
+
+  assert {
+    condition     = output.origin_secret_rotation_function == "${local.name}-rotate-origin-secret" && module.rotation.rotation_days == 30
+    error_message = "The environment must rotate its origin secret every 30 days with its own function."
   }
 
   assert {
