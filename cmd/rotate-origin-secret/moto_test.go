@@ -59,17 +59,23 @@ const (
 	motoInitial = "Initial0Initial1Initial2Initial3Initial4Initial5Initial6Initial7"
 )
 
+// bootstrapStage is the label infra/modules/edge keeps on the bootstrap
+// version for good.
+const bootstrapStage = "TERRAFORM_BOOTSTRAP"
+
 // motoEdge is one edge as the edge module builds it, in moto.
 type motoEdge struct {
-	srv            *motoserver.Server
-	sm             *secretsmanager.Client
-	elb            *elasticloadbalancingv2.Client
-	cf             *cloudfront.Client
-	secretARN      string
-	ruleARN        string
-	distributionID string
-	lambdaARN      string
-	albURL         string
+	srv       *motoserver.Server
+	sm        *secretsmanager.Client
+	elb       *elasticloadbalancingv2.Client
+	cf        *cloudfront.Client
+	secretARN string
+	// bootstrapVersion is the version CreateSecret made, as Terraform does.
+	bootstrapVersion string
+	ruleARN          string
+	distributionID   string
+	lambdaARN        string
+	albURL           string
 }
 
 // setUpEdge creates the secret, the rule (with extra values first, then the
@@ -96,6 +102,14 @@ func setUpEdge(t *testing.T, srv *motoserver.Server, inProgressReads int, extra 
 		t.Fatalf("CreateSecret: %v", err)
 	}
 	e.secretARN = aws.ToString(secret.ARN)
+	e.bootstrapVersion = aws.ToString(secret.VersionId)
+	// The edge module gives the bootstrap version a label of its own, so
+	// that rotations never leave it without labels.
+	if _, err := e.sm.UpdateSecretVersionStage(ctx, &secretsmanager.UpdateSecretVersionStageInput{
+		SecretId: secret.ARN, VersionStage: aws.String(bootstrapStage), MoveToVersionId: secret.VersionId,
+	}); err != nil {
+		t.Fatalf("UpdateSecretVersionStage %s: %v", bootstrapStage, err)
+	}
 
 	// The network and the function, through the AWS CLI: the module has
 	// no EC2, IAM or Lambda SDK clients.
@@ -334,6 +348,11 @@ func TestMotoRotation(t *testing.T) {
 		e.checkRotated(t, next, first)
 		if got := e.stages(t)[token]; !slices.Equal(got, []string{"AWSPREVIOUS"}) {
 			t.Errorf("%s stages = %v, want [AWSPREVIOUS]", token, got)
+		}
+		// Two rotations on, the bootstrap version still has a label, so
+		// Secrets Manager never deletes it under Terraform.
+		if got := e.stages(t)[e.bootstrapVersion]; !slices.Equal(got, []string{bootstrapStage}) {
+			t.Errorf("bootstrap version stages = %v, want [%s]", got, bootstrapStage)
 		}
 	})
 
