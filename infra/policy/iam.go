@@ -32,6 +32,22 @@ var resourceStarActions = map[string]string{
 	// grants both on "*" (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-scanning-enhanced-iam.html).
 	"inspector2:listcoverage": "Inspector's coverage list is account-wide; ECR's documented policy grants it on *",
 	"inspector2:listfindings": "Inspector's findings list is account-wide; ECR's documented policy grants it on *",
+	// The rotation Lambda reads the listener's rules before it modifies its
+	// own; the Service Authorization Reference lists no resource type for
+	// DescribeRules (ModifyRule takes the listener-rule ARN):
+	// https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+	"elasticloadbalancing:describerules": "ELBv2 Describe calls have no resource-level permissions",
+	// Lambda attaching a function to a VPC
+	// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
+	// Only the Describe calls go here: the Service Authorization Reference
+	// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html)
+	// lists no resource type for them, and the Lambda guide says
+	// DescribeNetworkInterfaces works only on "*". CreateNetworkInterface
+	// (network-interface, subnet, security-group), DeleteNetworkInterface and
+	// Assign/UnassignPrivateIpAddresses (network-interface) take resources and
+	// must be scoped.
+	"ec2:describenetworkinterfaces": "EC2 Describe calls have no resource-level permissions",
+	"ec2:describesubnets":           "EC2 Describe calls have no resource-level permissions",
 }
 
 // statement is one IAM policy statement, from an aws_iam_policy_document or a

@@ -227,6 +227,7 @@ type ingress struct {
 	prefixLists []hclsyntax.Expression
 	groups      []hclsyntax.Expression
 	self        bool
+	rule        *Block // the aws_vpc_security_group_ingress_rule, when written as one
 }
 
 // ingressRules returns every ingress rule in the module:
@@ -236,7 +237,7 @@ func (m *Module) ingressRules() []ingress {
 	var out []ingress
 	for _, r := range m.resources("aws_vpc_security_group_ingress_rule") {
 		out = append(out, ingress{
-			rng: r.Range, what: r.Address(),
+			rng: r.Range, what: r.Address(), rule: r,
 			targets:     m.securityGroups(attr(r.Body, "security_group_id")),
 			cidrs:       present(attr(r.Body, "cidr_ipv4"), attr(r.Body, "cidr_ipv6")),
 			prefixLists: present(attr(r.Body, "prefix_list_id")),
@@ -314,7 +315,8 @@ func (m *Module) securityGroups(e hclsyntax.Expression) []string {
 var checkSGIngressSources = Check{
 	Name: "sg-ingress-sources",
 	Promise: "In a module with a load balancer or ECS service, ingress never comes from a CIDR; the ALB security group " +
-		"admits only the CloudFront origin-facing managed prefix list and the task security group only the ALB security group.",
+		"admits only the CloudFront origin-facing managed prefix list and, through " + listenerClientPattern + ", " +
+		"the listener's clients; the task security group admits only the ALB security group.",
 	Run: func(cfg *Config) []Finding {
 		var out []Finding
 		for _, m := range cfg.Modules {
@@ -371,7 +373,10 @@ func (m *Module) checkIngressSources(in ingress, albSGs, taskSGs []string) []Fin
 	switch {
 	case opens(albSGs):
 		if len(in.groups) > 0 || in.self {
-			out = append(out, finding(in.rng, "%s admits a security group to the ALB; only the CloudFront origin-facing prefix list may reach it", in.what))
+			if problems := m.listenerClientProblems(in); len(problems) > 0 {
+				out = append(out, finding(in.rng, "%s admits a security group to the ALB (%s); besides the CloudFront origin-facing prefix list, "+
+					"only %s may reach it", in.what, strings.Join(problems, "; "), listenerClientPattern))
+			}
 		}
 		for _, pl := range in.prefixLists {
 			if !m.isCloudFrontPrefixList(pl) {
@@ -390,6 +395,73 @@ func (m *Module) checkIngressSources(in ingress, albSGs, taskSGs []string) []Fin
 		}
 	}
 	return out
+}
+
+// listenerClientPattern is the one way a security group may reach the ALB:
+// the listener's clients (the rotation Lambda's probe) on the listener port.
+// Clients gain nothing by it: the listener forwards only requests carrying
+// the secret header (listener-default-403, listener-forward-needs-secret).
+const listenerClientPattern = "an aws_vpc_security_group_ingress_rule with for_each = var.listener_client_security_group_ids, " +
+	"referenced_security_group_id = each.value, ip_protocol = \"tcp\" and from_port = to_port = the listener's port " +
+	"(the literal port of the module's aws_lb_listener, else 80)"
+
+// listenerClientProblems says how an ingress rule that admits a security
+// group to the ALB departs from listenerClientPattern; none when it follows it.
+// Each part must be written exactly so: a rule that names its group, or
+// for_each over anything else, admits clients nobody declared as such.
+func (m *Module) listenerClientProblems(in ingress) []string {
+	if in.self {
+		return []string{"self = true"}
+	}
+	if in.rule == nil {
+		return []string{"not an aws_vpc_security_group_ingress_rule"}
+	}
+	body := in.rule.Body
+	var problems []string
+	if !isTraversal(attr(body, "for_each"), "var.listener_client_security_group_ids") {
+		problems = append(problems, "for_each is not var.listener_client_security_group_ids")
+	}
+	if !isTraversal(attr(body, "referenced_security_group_id"), "each.value") {
+		problems = append(problems, "referenced_security_group_id is not each.value")
+	}
+	if s, ok := literalString(attr(body, "ip_protocol")); !ok || s != "tcp" {
+		problems = append(problems, "ip_protocol is not the literal \"tcp\"")
+	}
+	port := m.listenerPort()
+	for _, name := range []string{"from_port", "to_port"} {
+		if s, ok := literalString(attr(body, name)); !ok || s != port {
+			problems = append(problems, fmt.Sprintf("%s is not the literal %s", name, port))
+		}
+	}
+	return problems
+}
+
+// listenerPort returns the port of the module's ALB listener when exactly one
+// listener's port is written literally (and no other listener's port is
+// unreadable), else "80": the HTTP port the origin is reached on.
+func (m *Module) listenerPort() string {
+	ports := map[string]bool{}
+	for _, l := range m.resources("aws_lb_listener") {
+		p, ok := literalString(attr(l.Body, "port"))
+		if !ok {
+			return "80"
+		}
+		ports[p] = true
+	}
+	if len(ports) != 1 {
+		return "80"
+	}
+	for p := range ports {
+		return p
+	}
+	return "80"
+}
+
+// isTraversal reports whether e is exactly the reference name ("each.value"),
+// with no index, attribute or function around it.
+func isTraversal(e hclsyntax.Expression, name string) bool {
+	st, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	return ok && len(st.Traversal) == len(strings.Split(name, ".")) && traversalName(st.Traversal) == name
 }
 
 // isCloudFrontPrefixList reports whether e refers only to

@@ -2,6 +2,10 @@ variable "private_subnet_ids" {
   type = list(string)
 }
 
+variable "listener_client_security_group_ids" {
+  type = map(string)
+}
+
 data "aws_ec2_managed_prefix_list" "cloudfront" {
   name = "com.amazonaws.global.cloudfront.origin-facing"
 }
@@ -47,6 +51,33 @@ resource "aws_vpc_security_group_ingress_rule" "alb_from_cloudfront" {
   ip_protocol       = "tcp"
   from_port         = 80
   to_port           = 80
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type = "fixed-response"
+
+    fixed_response {
+      content_type = "text/plain"
+      status_code  = "403"
+    }
+  }
+}
+
+# The listener's clients (the rotation Lambda's probe), on the listener's port.
+resource "aws_vpc_security_group_ingress_rule" "alb_from_listener_clients" {
+  for_each = var.listener_client_security_group_ids
+
+  security_group_id            = aws_security_group.alb.id
+  description                  = "HTTP from ${each.key}: the listener forwards it only with the secret header"
+  ip_protocol                  = "tcp"
+  from_port                    = 80
+  to_port                      = 80
+  referenced_security_group_id = each.value
 }
 
 resource "aws_vpc_security_group_ingress_rule" "task_from_alb" {

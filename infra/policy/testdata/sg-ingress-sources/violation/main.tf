@@ -2,6 +2,14 @@ variable "private_subnet_ids" {
   type = list(string)
 }
 
+variable "listener_client_security_group_ids" {
+  type = map(string)
+}
+
+variable "other_security_group_ids" {
+  type = map(string)
+}
+
 data "aws_ec2_managed_prefix_list" "s3" {
   name = "com.amazonaws.eu-west-1.s3"
 }
@@ -98,4 +106,37 @@ resource "aws_security_group_rule" "task_from_other" { # want "only from the ALB
   protocol                 = "tcp"
   from_port                = 8080
   to_port                  = 8080
+}
+
+# The allowed pattern, but on another port than the listener's.
+resource "aws_vpc_security_group_ingress_rule" "alb_from_listener_clients_8080" { # want "admits a security group to the ALB \\(from_port is not the literal 80; to_port is not the literal 80\\).*for_each = var.listener_client_security_group_ids"
+  for_each = var.listener_client_security_group_ids
+
+  security_group_id            = aws_security_group.alb.id
+  ip_protocol                  = "tcp"
+  from_port                    = 8080
+  to_port                      = 8080
+  referenced_security_group_id = each.value
+}
+
+# The allowed pattern, but over security groups nobody declared as listener clients.
+resource "aws_vpc_security_group_ingress_rule" "alb_from_others" { # want "admits a security group to the ALB \\(for_each is not var.listener_client_security_group_ids\\)"
+  for_each = var.other_security_group_ids
+
+  security_group_id            = aws_security_group.alb.id
+  ip_protocol                  = "tcp"
+  from_port                    = 80
+  to_port                      = 80
+  referenced_security_group_id = each.value
+}
+
+# The allowed for_each, but a concrete security group instead of each.value.
+resource "aws_vpc_security_group_ingress_rule" "alb_from_task_per_client" { # want "admits a security group to the ALB \\(referenced_security_group_id is not each.value\\)"
+  for_each = var.listener_client_security_group_ids
+
+  security_group_id            = aws_security_group.alb.id
+  ip_protocol                  = "tcp"
+  from_port                    = 80
+  to_port                      = 80
+  referenced_security_group_id = aws_security_group.task.id
 }
