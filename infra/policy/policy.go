@@ -27,8 +27,9 @@ type Check struct {
 }
 
 // Checks is every check, in the order the issue lists the promises, with
-// passrole-conditioned and ecr-push-actions beside the other IAM check, each
-// later check beside the earlier ones of its resource, and the delivery
+// passrole-conditioned, ecr-push-actions and lambda-permission-scoped beside
+// the other IAM check, lambda-in-private-vpc beside the other network checks,
+// each later check beside the earlier ones of its resource, and the delivery
 // pipeline's checks last.
 var Checks = []Check{
 	checkALBInternalPrivate,
@@ -44,6 +45,7 @@ var Checks = []Check{
 	checkHealthyHostAlarm,
 	checkSGIngressSources,
 	checkNoOpenIngress,
+	checkLambdaInPrivateVPC,
 	checkECRHardened,
 	checkKMSRotation,
 	checkS3Hardened,
@@ -51,6 +53,7 @@ var Checks = []Check{
 	checkIAMNoWildcards,
 	checkPassRoleConditioned,
 	checkECRPushActions,
+	checkLambdaPermissionScoped,
 	checkContainerHardened,
 	checkLogGroupsEncrypted,
 	checkCodeBuildLeastPrivilege,
