@@ -38,8 +38,9 @@
 // # IAM
 //
 //   - secretsmanager:DescribeSecret, GetSecretValue, PutSecretValue and
-//     UpdateSecretVersionStage on SECRET_ARN; kms:Decrypt and
-//     kms:GenerateDataKey on the secret's KMS key.
+//     UpdateSecretVersionStage on SECRET_ARN; kms:Decrypt,
+//     kms:GenerateDataKey and kms:DescribeKey on the secret's KMS key,
+//     through Secrets Manager (infra/modules/rotation grants exactly these).
 //   - elasticloadbalancing:DescribeRules (resource "*": Describe* actions
 //     take no resource) and elasticloadbalancing:ModifyRule on
 //     LISTENER_RULE_ARN.
