@@ -38,6 +38,7 @@ var Checks = []Check{
 	checkListenerDefault403,
 	checkListenerForwardNeedsSecret,
 	checkCloudFrontVPCOriginSecret,
+	checkSecretLeftToRotation,
 	checkCloudFrontHTTPSRedirect,
 	checkCloudFrontStripsRequestID,
 	checkECSPrivateNoPublicIP,
