@@ -64,6 +64,23 @@ func TestConvert(t *testing.T) {
 			cacheControl: "public, max-age=2700",
 		},
 		{
+			// Floats as Python and JavaScript print them: the exact
+			// decimal each denotes, echoed without an exponent.
+			target:       "/convert?from=EUR&to=USD&amount=1e-05",
+			want:         `{"from":"EUR","to":"USD","amount":0.00001,"rate":1.125,"converted":0.00,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
+			cacheControl: "public, max-age=2700",
+		},
+		{
+			target:       "/convert?from=EUR&to=USD&amount=.5",
+			want:         `{"from":"EUR","to":"USD","amount":0.5,"rate":1.125,"converted":0.56,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
+			cacheControl: "public, max-age=2700",
+		},
+		{
+			target:       "/convert?from=EUR&to=USD&amount=2.5E%2B2",
+			want:         `{"from":"EUR","to":"USD","amount":250,"rate":1.125,"converted":281.25,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
+			cacheControl: "public, max-age=2700",
+		},
+		{
 			target:       "/convert?from=EUR&to=USD&amount=007.10",
 			want:         `{"from":"EUR","to":"USD","amount":7.10,"rate":1.125,"converted":7.99,"date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z"}`,
 			cacheControl: "public, max-age=2700",

@@ -889,11 +889,22 @@ func (g *hostileGen) withBadValid(param, v string) string {
 }
 
 func (g *hostileGen) exponent() hostileCase {
-	v := g.pick("1e400", "1E-5", "0x1p-2", "1e5", "1E+5", "1e", "e5", "1e-400", "1.5e3", "0X1P+3", "0x10", "0b101",
-		"0o17", "1p3", "1_000", "1,5", "1.000,00", "١٢٣", "１２３", "1e99999999999999999999", ".5e1", "5.", ".5", "1..5", "1.2.3", "Ⅻ", "½", "1 000", "1\u00a0000")
+	// Floats as clients print them are amounts: the exact decimals they
+	// denote, within the limits.
+	if g.chance(0.25) {
+		v := g.pick("1E-5", "1e5", "1E+5", "1.5e3", ".5e1", "5.", ".5", "1e-05", "2.5E+14", "100.0", "0e99999")
+		return hostileCase{target: g.withBadValid("amount", g.enc(v)), want: []int{200}}
+	}
+	v := g.pick("1e400", "0x1p-2", "1e", "e5", "1e-400", "0X1P+3", "0x10", "0b101", "1e+21", "1e-11",
+		"0o17", "1p3", "1_000", "1,5", "1.000,00", "١٢٣", "１２３", "1e99999999999999999999", "1..5", "1.2.3", "Ⅻ", "½", "1 000", "1\u00a0000",
+		"1e3.5", "1e3e3", "1e++3", ".e3", ".")
 	if g.chance(0.4) {
-		v = g.pick("", "-", "+") + g.digits(1+g.r.IntN(5)) + g.pick("", "."+g.digits(1+g.r.IntN(3))) + g.pick("e", "E", "p", "d") +
+		// A sign before the number, or an exponent letter no float uses.
+		v = g.pick("-", "+") + g.digits(1+g.r.IntN(5)) + g.pick("", "."+g.digits(1+g.r.IntN(3))) + g.pick("e", "E", "p", "d") +
 			g.pick("", "-", "+") + strconv.Itoa(g.r.IntN(100000))
+		if g.chance(0.5) {
+			v = g.digits(1+g.r.IntN(5)) + g.pick("p", "d", "x") + g.pick("", "-", "+") + strconv.Itoa(g.r.IntN(100000))
+		}
 	}
 	return hostileCase{target: g.withBad(g.pick("amount", "amount", "amount", "date", "from"), g.enc(v)), want: []int{400}}
 }

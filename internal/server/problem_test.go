@@ -37,7 +37,7 @@ func TestInvalidRequest(t *testing.T) {
 	const (
 		required  = "is required: a three-letter ISO 4217 code such as USD"
 		malformed = "must be a three-letter ISO 4217 code such as USD"
-		syntax    = "must be a plain decimal number such as 100 or 99.95"
+		syntax    = "must be a decimal number such as 100, 99.95, .5 or 1e-5"
 		badDate   = "not a valid date in the form YYYY-MM-DD"
 		once      = "must be given at most once"
 		unknown   = "is not a parameter of this endpoint"
@@ -59,16 +59,18 @@ func TestInvalidRequest(t *testing.T) {
 		{"/convert?from=USD&to=EUR&amount=-5", []want{{"amount", "must not be negative"}}},
 		{"/convert?from=USD&to=EUR&amount=-0", []want{{"amount", "must not be negative"}}},
 		{"/convert?from=USD&to=EUR&amount=abc", []want{{"amount", syntax}}},
-		{"/convert?from=USD&to=EUR&amount=1e5", []want{{"amount", syntax}}},
-		{"/convert?from=USD&to=EUR&amount=1E-2", []want{{"amount", syntax}}},
+		{"/convert?from=USD&to=EUR&amount=1e", []want{{"amount", syntax}}},
+		{"/convert?from=USD&to=EUR&amount=1E3.5", []want{{"amount", syntax}}},
+		{"/convert?from=USD&to=EUR&amount=1e%2B21", []want{{"amount", "must have at most 15 digits before the decimal point"}}},
+		{"/convert?from=USD&to=EUR&amount=1e-11", []want{{"amount", "must have at most 10 digits after the decimal point"}}},
+		{"/convert?from=USD&to=EUR&amount=inf", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=%2B5", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=1,000", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=1_000", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=NaN", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=Infinity", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=0x10", []want{{"amount", syntax}}},
-		{"/convert?from=USD&to=EUR&amount=.5", []want{{"amount", syntax}}},
-		{"/convert?from=USD&to=EUR&amount=5.", []want{{"amount", syntax}}},
+		{"/convert?from=USD&to=EUR&amount=.", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=%205", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=", []want{{"amount", syntax}}},
 		{"/convert?from=USD&to=EUR&amount=%EF%BC%95", []want{{"amount", syntax}}}, // fullwidth 5
@@ -103,7 +105,7 @@ func TestInvalidRequest(t *testing.T) {
 			[]want{{"amout", unknown}, {"to", "KWD is not published by the ECB"}, {"amount", "must not be negative"}, {"from", "no ECB rate for CYP on 2020-03-16"}},
 		},
 		{
-			"/convert?to=USD&to=GBP&amount=1e3&date=2025-05-14",
+			"/convert?to=USD&to=GBP&amount=1e&date=2025-05-14",
 			[]want{{"to", once}, {"from", required}, {"amount", syntax}, {"date", "must not be in the future"}},
 		},
 
