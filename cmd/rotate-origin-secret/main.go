@@ -45,7 +45,9 @@
 //     take no resource) and elasticloadbalancing:ModifyRule on
 //     LISTENER_RULE_ARN.
 //   - cloudfront:GetDistribution, GetDistributionConfig and
-//     UpdateDistribution on the distribution's ARN.
+//     UpdateDistribution on the distribution's ARN; wafv2:GetWebACL on its
+//     web ACL and s3:GetBucketAcl, s3:PutBucketAcl on its log bucket, which
+//     CloudFront checks for whoever updates a distribution that has them.
 //   - the VPC execution role's ENI actions (AWSLambdaVPCAccessExecutionRole).
 package main
 

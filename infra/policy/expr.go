@@ -238,6 +238,16 @@ func (m *Module) treeDepth(e hclsyntax.Expression, depth int) any {
 		return m.treeDepth(e.Wrapped, depth+1)
 	case *hclsyntax.FunctionCallExpr:
 		return m.callTree(e, depth)
+	case *hclsyntax.ConditionalExpr:
+		// Lists on both sides, such as statements that appear only with an
+		// input (cond ? [] : [{...}]): what either side may hold, so that
+		// every element that can appear is checked.
+		t, tok := m.treeDepth(e.TrueResult, depth+1).([]any)
+		f, fok := m.treeDepth(e.FalseResult, depth+1).([]any)
+		if tok && fok {
+			return append(append([]any{}, t...), f...)
+		}
+		return unknown{e}
 	case *hclsyntax.ScopeTraversalExpr:
 		if def, ok := m.localDef(traversalName(e.Traversal)); ok {
 			v := m.treeDepth(def, depth+1)

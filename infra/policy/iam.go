@@ -39,15 +39,24 @@ var resourceStarActions = map[string]string{
 	"elasticloadbalancing:describerules": "ELBv2 Describe calls have no resource-level permissions",
 	// Lambda attaching a function to a VPC
 	// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-	// Only the Describe calls go here: the Service Authorization Reference
+	// The Service Authorization Reference
 	// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html)
-	// lists no resource type for them, and the Lambda guide says
-	// DescribeNetworkInterfaces works only on "*". CreateNetworkInterface
-	// (network-interface, subnet, security-group), DeleteNetworkInterface and
-	// Assign/UnassignPrivateIpAddresses (network-interface) take resources and
-	// must be scoped.
-	"ec2:describenetworkinterfaces": "EC2 Describe calls have no resource-level permissions",
-	"ec2:describesubnets":           "EC2 Describe calls have no resource-level permissions",
+	// lists no resource type for the Describe calls, and the Lambda guide
+	// says DescribeNetworkInterfaces works only on "*". The other four take
+	// resources, but Lambda checks the execution role for them when the
+	// function is created, before any interface exists (so no ec2:Vpc or
+	// interface ID to match), and the guide says DeleteNetworkInterface must
+	// name a unique interface or all of them, or the function may lose the
+	// VPC; AWSLambdaVPCAccessExecutionRole grants all six on "*". Scoping
+	// them risks a function that cannot be created or cleaned up; what they
+	// can touch is bounded by Lambda, which makes these calls for the
+	// function's own subnets and security groups.
+	"ec2:describenetworkinterfaces":  "EC2 Describe calls have no resource-level permissions",
+	"ec2:describesubnets":            "EC2 Describe calls have no resource-level permissions",
+	"ec2:createnetworkinterface":     "Lambda checks a VPC function's role for it on \"*\" before any interface exists (AWSLambdaVPCAccessExecutionRole)",
+	"ec2:deletenetworkinterface":     "the Lambda guide requires it on every interface ID, or the function may lose the VPC",
+	"ec2:assignprivateipaddresses":   "Lambda checks a VPC function's role for it on \"*\" (AWSLambdaVPCAccessExecutionRole)",
+	"ec2:unassignprivateipaddresses": "Lambda checks a VPC function's role for it on \"*\" (AWSLambdaVPCAccessExecutionRole)",
 }
 
 // statement is one IAM policy statement, from an aws_iam_policy_document or a

@@ -121,19 +121,21 @@ module "edge" {
 module "rotation" {
   source = "../../modules/rotation"
 
-  name                  = local.name
-  package_path          = coalesce(var.rotation_package, "${path.module}/../../../dist/rotate-origin-secret.zip")
-  secret                = module.edge.origin_secret
-  listener_rule_arn     = module.edge.forward_rule.arn
-  distribution_arn      = module.edge.distribution_arn
-  alb_dns_name          = module.service.alb_dns_name
-  alb_security_group_id = module.service.alb_security_group_id
-  vpc_id                = module.network.vpc_id
-  subnet_ids            = module.network.private_subnet_ids
-  rotation_days         = var.origin_secret_rotation_days
-  reserved_concurrency  = var.rotation_reserved_concurrency
-  log_retention_days    = var.log_retention_days
-  alarm_topic_arns      = [module.monitoring.sns_topic_arn]
+  name                     = local.name
+  package_path             = coalesce(var.rotation_package, "${path.module}/../../../dist/rotate-origin-secret.zip")
+  secret                   = module.edge.origin_secret
+  listener_rule_arn        = module.edge.forward_rule.arn
+  distribution_arn         = module.edge.distribution_arn
+  distribution_web_acl_arn = module.edge.web_acl_arn
+  distribution_log_bucket  = module.edge.log_bucket
+  alb_dns_name             = module.service.alb_dns_name
+  alb_security_group_id    = module.service.alb_security_group_id
+  vpc_id                   = module.network.vpc_id
+  subnet_ids               = module.network.private_subnet_ids
+  rotation_days            = var.origin_secret_rotation_days
+  reserved_concurrency     = var.rotation_reserved_concurrency
+  log_retention_days       = var.log_retention_days
+  alarm_topic_arns         = [module.monitoring.sns_topic_arn]
 }
 
 module "monitoring" {

@@ -149,10 +149,11 @@ locals {
 }
 
 # The listener's default action answers 403; this is the only rule that
-# forwards, and only requests carrying the secret header match it. Its
-# values are the bootstrap one at creation, then whatever the rotation sets:
-# during a rotation the rule accepts the old, current and pending values,
-# which Terraform must not narrow.
+# forwards, and only requests carrying the secret header match it. It is
+# created with AWSCURRENT (the bootstrap value at first, the rotated one if
+# the rule is ever replaced, so that it accepts what CloudFront sends), then
+# holds whatever the rotation sets: during a rotation the old, current and
+# pending values, which Terraform must not narrow.
 resource "aws_lb_listener_rule" "origin_secret" {
   listener_arn = var.listener_arn
   priority     = 1
@@ -160,7 +161,7 @@ resource "aws_lb_listener_rule" "origin_secret" {
   condition {
     http_header {
       http_header_name = local.origin_secret_header
-      values           = [aws_secretsmanager_secret_version.this.secret_string]
+      values           = [data.aws_secretsmanager_secret_version.current.secret_string]
     }
   }
 

@@ -135,11 +135,9 @@ resource "aws_iam_role" "this" {
 # it concerns. Built with jsonencode so that the tests read the policy IAM
 # gets (a mocked aws_iam_policy_document would render nothing).
 locals {
-  ec2_arn = "arn:${local.partition}:ec2:${local.region}:${local.account_id}"
-
   rotation_policy = {
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid    = "ThisSecretOnly"
         Effect = "Allow"
@@ -207,33 +205,46 @@ locals {
         Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
         Resource = "${local.log_group_arn}:*"
       },
-      # What Lambda needs to attach the function to the VPC
+      # What Lambda needs to attach the function to the VPC, on "*" as
+      # AWSLambdaVPCAccessExecutionRole grants it: Lambda checks these when
+      # the function is created, before any interface exists, and the
+      # Lambda guide says DeleteNetworkInterface must cover every interface
+      # ID or the function may lose the VPC
       # (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html).
-      # The Describe calls take no resource; the others are held to this
-      # function's subnets, security group and VPC.
+      # Lambda makes the calls for the function's own subnets and group.
       {
-        Sid      = "DescribeNetwork"
-        Effect   = "Allow"
-        Action   = ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]
+        Sid    = "VpcNetworkInterfacesAsLambdaRequires"
+        Effect = "Allow"
+        Action = [
+          "ec2:AssignPrivateIpAddresses",
+          "ec2:CreateNetworkInterface",
+          "ec2:DeleteNetworkInterface",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeSubnets",
+          "ec2:UnassignPrivateIpAddresses",
+        ]
         Resource = "*"
       },
-      {
-        Sid    = "NetworkInterfacesInTheseSubnetsWithThisGroup"
-        Effect = "Allow"
-        Action = "ec2:CreateNetworkInterface"
-        Resource = concat(
-          ["${local.ec2_arn}:network-interface/*", "${local.ec2_arn}:security-group/${aws_security_group.this.id}"],
-          [for id in var.subnet_ids : "${local.ec2_arn}:subnet/${id}"],
-        )
-      },
-      {
-        Sid       = "NetworkInterfacesOfThisVpc"
-        Effect    = "Allow"
-        Action    = ["ec2:AssignPrivateIpAddresses", "ec2:DeleteNetworkInterface", "ec2:UnassignPrivateIpAddresses"]
-        Resource  = "${local.ec2_arn}:network-interface/*"
-        Condition = { ArnEquals = { "ec2:Vpc" = "${local.ec2_arn}:vpc/${var.vpc_id}" } }
-      },
-    ]
+      ],
+      # UpdateDistribution sends the whole configuration back, web ACL and
+      # logging included, and CloudFront checks the caller against both: it
+      # must be able to read the web ACL ("Unable to verify read permissions
+      # on Web ACL" otherwise), and legacy logging needs the updater to hold
+      # s3:GetBucketAcl and s3:PutBucketAcl on the log bucket
+      # (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/AccessLogs.html).
+      var.distribution_web_acl_arn == null ? [] : [{
+        Sid      = "ThisDistributionsWebAclReadable"
+        Effect   = "Allow"
+        Action   = "wafv2:GetWebACL"
+        Resource = var.distribution_web_acl_arn
+      }],
+      var.distribution_log_bucket == null ? [] : [{
+        Sid      = "ThisDistributionsLogBucketAcl"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketAcl", "s3:PutBucketAcl"]
+        Resource = "arn:${local.partition}:s3:::${var.distribution_log_bucket}"
+      }],
+    )
   }
 }
 

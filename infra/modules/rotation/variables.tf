@@ -63,6 +63,28 @@ variable "distribution_arn" {
   }
 }
 
+variable "distribution_web_acl_arn" {
+  description = "ARN of the web ACL attached to the distribution (the edge module's web_acl_arn), or null when it has none: CloudFront checks that whoever updates the distribution can read it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.distribution_web_acl_arn == null || can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/[^/]+/[0-9A-Za-z-]+$", var.distribution_web_acl_arn))
+    error_message = "The distribution_web_acl_arn must be null or a global (CloudFront) WAFv2 web ACL ARN in us-east-1 (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>)."
+  }
+}
+
+variable "distribution_log_bucket" {
+  description = "Name of the S3 bucket the distribution's standard (legacy) logs go to (the edge module's log_bucket), or null when logging is off: CloudFront checks that whoever updates the distribution holds the bucket's ACL permissions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.distribution_log_bucket == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.distribution_log_bucket))
+    error_message = "The distribution_log_bucket must be null or an S3 bucket name (3-63 lower-case letters, digits, dots and hyphens)."
+  }
+}
+
 variable "alb_dns_name" {
   description = "DNS name of the internal ALB, which the function probes on port 80 (one request per ALB node)."
   type        = string

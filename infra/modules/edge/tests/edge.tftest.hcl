@@ -178,7 +178,7 @@ run "only_the_secret_header_rule_forwards" {
   }
 
   assert {
-    condition     = one(one(aws_lb_listener_rule.origin_secret.condition).http_header).values == toset([aws_secretsmanager_secret_version.this.secret_string])
+    condition     = one(one(aws_lb_listener_rule.origin_secret.condition).http_header).values == toset([data.aws_secretsmanager_secret_version.current.secret_string])
     error_message = "The forward rule must match exactly the value CloudFront sends."
   }
 
@@ -718,9 +718,12 @@ run "bootstrap_version_keeps_a_label_of_its_own" {
 # After a rotation, AWS holds: AWSCURRENT = the new value on a new version,
 # CloudFront sending it, the rule accepting only it. The mocked state still
 # holds the bootstrap value everywhere (mocks do not drift), so this plan
-# shows what Terraform would write over a refreshed state: the new value to
-# CloudFront, which is what CloudFront already sends, and nothing to the
-# rule or the bootstrap version. Over AWS's state, the plan is empty.
+# shows what Terraform would write: the new value to CloudFront, which is
+# what CloudFront already sends, and nothing to the rule (whose
+# configuration now reads the new value too: only ignore_changes keeps the
+# plan off it) or the bootstrap version. That Terraform leaves drifted
+# values alone no mocked plan can show; the policy check
+# origin-secret-left-to-rotation keeps the ignore_changes settings.
 run "after_a_rotation_terraform_writes_only_what_the_rotation_left" {
   command = plan
 
@@ -769,12 +772,12 @@ run "after_a_rotation_terraform_writes_only_what_the_rotation_left" {
 
   assert {
     condition     = one(one(aws_lb_listener_rule.origin_secret.condition).http_header).values == toset(["0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01"])
-    error_message = "Terraform must not write the rule's values after creation: they are the rotation's."
+    error_message = "The plan must not write the rule's values after creation (ignore_changes on condition): they are the rotation's."
   }
 
   assert {
     condition     = aws_secretsmanager_secret_version.this.secret_string == "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ01" && aws_secretsmanager_secret_version.this.version_stages == toset(["AWSCURRENT", "TERRAFORM_BOOTSTRAP"])
-    error_message = "Terraform must neither rewrite the bootstrap version nor move AWSCURRENT back to it."
+    error_message = "The plan must neither rewrite the bootstrap version nor give it AWSCURRENT back in its configured stages."
   }
 }
 

@@ -177,8 +177,32 @@ run "role_touches_this_secret_rule_and_distribution_only" {
   assert {
     condition = toset(flatten([
       for s in jsondecode(output.role_policy).Statement : flatten([s.Action]) if s.Resource == "*"
-    ])) == toset(["elasticloadbalancing:DescribeRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"])
-    error_message = "Only calls that take no resource may be allowed on \"*\"."
+    ])) == toset(["elasticloadbalancing:DescribeRules", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"])
+    error_message = "Only DescribeRules and the VPC network-interface calls Lambda checks on \"*\" may be allowed on \"*\"."
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(output.role_policy).Statement : s if anytrue([for a in flatten([s.Action]) : startswith(a, "wafv2:") || startswith(a, "s3:")])]) == 0
+    error_message = "Without a web ACL or a log bucket, the role may not touch WAF or S3."
+  }
+}
+
+run "a_distribution_with_waf_and_logs_can_be_updated" {
+  command = apply
+
+  variables {
+    distribution_web_acl_arn = "arn:aws:wafv2:us-east-1:111122223333:global/webacl/currency-api-test/11111111-1111-1111-1111-111111111111"
+    distribution_log_bucket  = "currency-api-test-cf-logs-111122223333"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.role_policy).Statement : s.Resource if s.Action == "wafv2:GetWebACL"]) == var.distribution_web_acl_arn
+    error_message = "The role must read the distribution's web ACL, and only it."
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(output.role_policy).Statement : s.Resource if contains(flatten([s.Action]), "s3:PutBucketAcl")]) == "arn:aws:s3:::currency-api-test-cf-logs-111122223333"
+    error_message = "The role must hold the ACL permissions of the distribution's log bucket, and only it."
   }
 }
 

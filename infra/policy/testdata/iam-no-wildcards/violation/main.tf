@@ -69,3 +69,26 @@ resource "aws_iam_policy" "json_string" {
   name   = "json-string"
   policy = "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"kms:*\", \"Resource\": \"arn:aws:kms:eu-west-1:123456789012:key/1\"}]}" # want "allows wildcard actions \"kms:\\*\""
 }
+
+variable "with_logs" {
+  type = bool
+}
+
+# A statement that appears only with an input is checked all the same.
+resource "aws_iam_role_policy" "conditional" {
+  role = "api"
+  policy = jsonencode({ # want "allows wildcard actions \"logs:\\*\""
+    Version = "2012-10-17"
+    Statement = concat([
+      {
+        Effect   = "Allow"
+        Action   = "logs:PutLogEvents"
+        Resource = "arn:aws:logs:eu-west-1:123456789012:log-group:api:*"
+      },
+      ], var.with_logs ? [{
+        Effect   = "Allow"
+        Action   = "logs:*"
+        Resource = "arn:aws:logs:eu-west-1:123456789012:log-group:api"
+    }] : [])
+  })
+}
