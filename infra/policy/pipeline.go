@@ -562,21 +562,9 @@ func (m *Module) unignoredValues(param *Block, read string) []string {
 	if len(set) == 0 {
 		set = []string{read}
 	}
-	var ignored []string
-	for _, lc := range nested(param.Body, "lifecycle") {
-		e := attr(lc, "ignore_changes")
-		if e == nil {
-			continue
-		}
-		if st, ok := e.(*hclsyntax.ScopeTraversalExpr); ok && len(st.Traversal) == 1 && st.Traversal.RootName() == "all" {
-			return nil
-		}
-		ignored = append(ignored, rawRefs(e)...)
-		ignored = append(ignored, m.strings(e)...) // the old quoted form, ["insecure_value"]
-	}
 	var out []string
 	for _, name := range set {
-		if !slices.Contains(ignored, name) {
+		if !m.ignoresChanges(param, name) {
 			out = append(out, name)
 		}
 	}
