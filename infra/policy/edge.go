@@ -30,17 +30,25 @@ var checkCloudFrontVPCOriginSecret = Check{
 }
 
 func (m *Module) checkSecretHeader(d *Block, origin *hclsyntax.Body) []Finding {
-	for _, h := range nested(origin, "custom_header") {
-		name, _ := m.str(attr(h, "name"))
-		if !strings.EqualFold(name, SecretHeader) {
-			continue
-		}
-		if msg := m.secretValueProblem(attr(h, "value")); msg != "" {
-			return []Finding{finding(h.SrcRange, "%s: %s custom_header: argument value %s", d.Address(), SecretHeader, msg)}
-		}
-		return nil
+	h := m.secretCustomHeader(origin)
+	if h == nil {
+		return []Finding{finding(origin.SrcRange, "%s: origin does not set the %s custom_header", d.Address(), SecretHeader)}
 	}
-	return []Finding{finding(origin.SrcRange, "%s: origin does not set the %s custom_header", d.Address(), SecretHeader)}
+	if msg := m.secretValueProblem(attr(h, "value")); msg != "" {
+		return []Finding{finding(h.SrcRange, "%s: %s custom_header: argument value %s", d.Address(), SecretHeader, msg)}
+	}
+	return nil
+}
+
+// secretCustomHeader returns the origin's first custom_header named
+// SecretHeader, or nil.
+func (m *Module) secretCustomHeader(origin *hclsyntax.Body) *hclsyntax.Body {
+	for _, h := range nested(origin, "custom_header") {
+		if name, _ := m.str(attr(h, "name")); strings.EqualFold(name, SecretHeader) {
+			return h
+		}
+	}
+	return nil
 }
 
 var checkCloudFrontHTTPSRedirect = Check{

@@ -165,20 +165,27 @@ func (m *Module) forwards(action *hclsyntax.Body) bool {
 }
 
 func (m *Module) checkSecretCondition(rule *Block) []Finding {
+	h := m.secretHeaderCondition(rule)
+	if h == nil {
+		return []Finding{finding(rule.Range, "%s forwards without an http_header condition on %s", rule.Address(), SecretHeader)}
+	}
+	if msg := m.secretValueProblem(attr(h, "values")); msg != "" {
+		return []Finding{finding(h.SrcRange, "%s: %s condition: argument values %s", rule.Address(), SecretHeader, msg)}
+	}
+	return nil
+}
+
+// secretHeaderCondition returns the rule's first http_header condition on
+// SecretHeader, or nil.
+func (m *Module) secretHeaderCondition(rule *Block) *hclsyntax.Body {
 	for _, c := range nested(rule.Body, "condition") {
 		for _, h := range nested(c, "http_header") {
-			name, _ := m.str(attr(h, "http_header_name"))
-			if !strings.EqualFold(name, SecretHeader) {
-				continue
+			if name, _ := m.str(attr(h, "http_header_name")); strings.EqualFold(name, SecretHeader) {
+				return h
 			}
-			values := attr(h, "values")
-			if msg := m.secretValueProblem(values); msg != "" {
-				return []Finding{finding(h.SrcRange, "%s: %s condition: argument values %s", rule.Address(), SecretHeader, msg)}
-			}
-			return nil
 		}
 	}
-	return []Finding{finding(rule.Range, "%s forwards without an http_header condition on %s", rule.Address(), SecretHeader)}
+	return nil
 }
 
 // secretValueProblem says what is wrong with the expression of a secret

@@ -47,13 +47,8 @@ var checkSecretLeftToRotation = Check{
 func (m *Module) secretRules() []*Block {
 	var out []*Block
 	for _, r := range m.resources("aws_lb_listener_rule") {
-		for _, c := range nested(r.Body, "condition") {
-			if slices.ContainsFunc(nested(c, "http_header"), func(h *hclsyntax.Body) bool {
-				name, _ := m.str(attr(h, "http_header_name"))
-				return strings.EqualFold(name, SecretHeader)
-			}) {
-				out = append(out, r)
-			}
+		if m.secretHeaderCondition(r) != nil {
+			out = append(out, r)
 		}
 	}
 	return out
@@ -70,13 +65,13 @@ func (m *Module) secretDistributions() []*Block {
 	return out
 }
 
+// secretHeaderValues are the values of the distribution's SecretHeader
+// origin headers, one per origin that sets it.
 func (m *Module) secretHeaderValues(d *Block) []hclsyntax.Expression {
 	var out []hclsyntax.Expression
 	for _, o := range nested(d.Body, "origin") {
-		for _, h := range nested(o, "custom_header") {
-			if name, _ := m.str(attr(h, "name")); strings.EqualFold(name, SecretHeader) {
-				out = append(out, attr(h, "value"))
-			}
+		if h := m.secretCustomHeader(o); h != nil {
+			out = append(out, attr(h, "value"))
 		}
 	}
 	return out
