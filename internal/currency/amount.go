@@ -85,24 +85,18 @@ func ParseAmount(s string) (apd.Decimal, error) {
 // ones are clamped to it before the limits judge the value.
 const maxExponent = 9999
 
-// amountExponent reads the exponent after "e" as parseExponent does, but an
-// exponent too large for it is not a syntax error here: it is clamped to
-// ±(maxExponent+1), which the limits then refuse.
+// amountExponent reads the exponent after "e" with parseExponent, clamped
+// to ±(maxExponent+1), which the limits then refuse: an exponent too large
+// to read is a value out of range, not a syntax error.
 func amountExponent(s string, present bool) (int, bool) {
 	if !present {
 		return 0, true
 	}
-	if v, ok := parseExponent(s); ok {
-		return int(max(min(v, maxExponent+1), -maxExponent-1)), true
-	}
-	digits := strings.TrimLeft(s, "+-")
-	if digits == "" || len(s)-len(digits) > 1 || !allDigits(digits) {
+	v, ok := parseExponent(s)
+	if !ok {
 		return 0, false
 	}
-	if strings.HasPrefix(s, "-") {
-		return -maxExponent - 1, true
-	}
-	return maxExponent + 1, true
+	return int(max(min(v, maxExponent+1), -maxExponent-1)), true
 }
 
 func allDigits(s string) bool {

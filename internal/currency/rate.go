@@ -64,7 +64,7 @@ func parseRate(s string) (r Rate, ok, tooLarge bool) {
 	for i := 0; i < len(s); i++ {
 		if s[i] == 'e' || s[i] == 'E' {
 			var ok bool
-			if exp, ok = parseExponent(s[i+1:]); !ok {
+			if exp, ok = parseExponent(s[i+1:]); !ok || exp > apdExpLimit || exp < -apdExpLimit {
 				return Rate{}, false, false
 			}
 			mant = s[:i]
@@ -137,9 +137,11 @@ func parseRate(s string) (r Rate, ok, tooLarge bool) {
 	return Rate{coef: int64(coef), exp: int32(e)}, true, false
 }
 
-// parseExponent reads what strconv.ParseInt(s, 10, 32) reads, an
-// optionally signed decimal integer, and reports false for anything else or
-// for a value beyond apd's exponent limit.
+// parseExponent reads an optionally signed decimal integer, as
+// strconv.ParseInt does, and reports false for anything else. A value
+// beyond apd's exponent limit comes back as ±(apdExpLimit+1), however many
+// digits it has, for the caller to judge: a rate refuses it, an amount
+// refuses it by its own limits.
 func parseExponent(s string) (int64, bool) {
 	neg := false
 	if len(s) > 0 && (s[0] == '+' || s[0] == '-') {
@@ -155,13 +157,10 @@ func parseExponent(s string) (int64, bool) {
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		// Saturate: anything past the limit fails, however long.
+		// Saturate: anything past the limit stays just past it.
 		if v = v*10 + int64(c-'0'); v > apdExpLimit {
 			v = apdExpLimit + 1
 		}
-	}
-	if v > apdExpLimit {
-		return 0, false
 	}
 	if neg {
 		v = -v
