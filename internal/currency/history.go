@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"sort"
 	"sync"
@@ -325,4 +326,45 @@ func (t Table) Codes() []Code {
 		}
 	}
 	return out
+}
+
+// Range is a run of consecutive publications of one history, oldest first.
+type Range struct {
+	history *History
+	lo, hi  int // rows [lo, hi) of history
+}
+
+// Range returns the publications from the one in force on start to the one
+// in force on end: a start on a weekend or TARGET holiday begins at the
+// publication before it, as a table looked up on that day would. A start
+// before the first publication held begins at the first. The range is empty
+// when end precedes start or every publication held.
+func (h *History) Range(start, end Date) Range {
+	after := func(d Date) int { return sort.Search(len(h.dates), func(i int) bool { return h.dates[i] > d }) }
+	lo, hi := max(after(start)-1, 0), after(end)
+	if end < start || hi <= lo {
+		return Range{history: h}
+	}
+	return Range{history: h, lo: lo, hi: hi}
+}
+
+// Len returns the number of publications in r.
+func (r Range) Len() int { return r.hi - r.lo }
+
+// Table returns the i-th publication of r, 0 the oldest.
+func (r Range) Table(i int) Table {
+	j := r.lo + i
+	h := r.history
+	return Table{Date: h.dates[j], Source: h.sources[j], rates: h.row(j), history: h}
+}
+
+// All yields the publications of r, oldest first.
+func (r Range) All() iter.Seq[Table] {
+	return func(yield func(Table) bool) {
+		for i := range r.Len() {
+			if !yield(r.Table(i)) {
+				return
+			}
+		}
+	}
 }
