@@ -35,9 +35,9 @@ func requestIDOf(w http.ResponseWriter) string {
 // Cache-Control default.
 func requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-Id")
+		id := headerValue(r.Header, "X-Request-Id")
 		if !validRequestID(id) {
-			id = r.Header.Get("X-Amz-Cf-Id")
+			id = headerValue(r.Header, "X-Amz-Cf-Id")
 		}
 		if !validRequestID(id) {
 			var b [16]byte
@@ -52,6 +52,16 @@ func requestID(next http.Handler) http.Handler {
 		h["Cache-Control"] = headerNoStore
 		next.ServeHTTP(w, r)
 	})
+}
+
+// headerValue is h.Get(key) for a key written in canonical form, as every
+// key here is: the map lookup without canonicalizing the key again, which
+// net/http already did for every header it read, on every request.
+func headerValue(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }
 
 func validRequestID(id string) bool {
@@ -148,8 +158,8 @@ func writeAccessLine(out io.Writer, metrics emf.Record, withMetrics bool, r *htt
 	line.integer("bytes", int64(rec.bytes))
 	line.milliseconds("duration_ms", took)
 	line.str("request_id", requestIDOf(rec))
-	line.str("user_agent", truncate(r.UserAgent(), 256))
-	line.str("forwarded_for", truncate(r.Header.Get("X-Forwarded-For"), 256))
+	line.str("user_agent", truncate(headerValue(r.Header, "User-Agent"), 256))
+	line.str("forwarded_for", truncate(headerValue(r.Header, "X-Forwarded-For"), 256))
 	if withMetrics {
 		line.str("status_class", statusClasses[min(max(rec.status/100, 0), 9)])
 		line.integer("requests", 1)
@@ -245,7 +255,7 @@ func cors(origins []string) func(http.Handler) http.Handler {
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			h := w.Header()
-			origin := r.Header.Get("Origin")
+			origin := headerValue(r.Header, "Origin")
 			allowed := anyOrigin || (origin != "" && slices.Contains(origins, origin))
 			switch {
 			case anyOrigin:
@@ -259,7 +269,7 @@ func cors(origins []string) func(http.Handler) http.Handler {
 			if allowed {
 				h["Access-Control-Expose-Headers"] = headerExposed
 			}
-			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			if r.Method == http.MethodOptions && headerValue(r.Header, "Access-Control-Request-Method") != "" {
 				if !allowed || origin == "" {
 					writeProblem(w, r, plainProblem(http.StatusForbidden, "origin not allowed"))
 					return
