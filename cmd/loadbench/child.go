@@ -138,3 +138,36 @@ func parseStatus(data string) memory {
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+// clockTicks is Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times:
+// 100 on every architecture Linux exposes to user space.
+const clockTicks = 100
+
+// cpu is the child's CPU time so far, user and system, all its threads.
+func (p *process) cpu() (time.Duration, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", p.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("CPU time of the child (Linux /proc only): %w", err)
+	}
+	return parseStatCPU(string(data))
+}
+
+// parseStatCPU reads utime and stime, the 14th and 15th fields of
+// /proc/<pid>/stat; the command name, the 2nd, is in parentheses and may
+// hold spaces, so fields are counted after its closing one.
+func parseStatCPU(stat string) (time.Duration, error) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc stat %q: no command name", stat)
+	}
+	f := strings.Fields(stat[i+1:]) // f[0] is the 3rd field, the state
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc stat %q: too few fields", stat)
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("/proc stat %q: bad utime or stime", stat)
+	}
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+}

@@ -18,6 +18,14 @@
 //     by a Lua script;
 //   - rates-varied: -rates /rates queries drawn the same way.
 //
+// The convert-one rounds also drive a reference: the minimal handler's
+// answer with the service's header set and no work (MINIMAL_HEADERS=service),
+// whose ratio to the minimal handler is what those headers alone leave of
+// the target. Every wrk run records the server's CPU time (from /proc) and
+// wrk's, reported per request: with server and client sharing the machine,
+// throughput follows their sum, and per request they move less with other
+// load than req/s does.
+//
 // Before it measures, loadbench sends every query once to both servers and
 // wants a 200 with the same JSON Content-Type from each; during the rounds
 // any non-2xx/3xx answer or socket error wrk counts fails the run. The ratio
@@ -140,15 +148,31 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer mini.stop()
+	// The reference: the minimal answer with the service's header set, run
+	// in the convert-one rounds only (it ignores the query). Its ratio to
+	// the minimal handler is what those headers alone leave of the target.
+	ref, err := startChild(minimalBin, "MINIMAL_HEADERS=service")
+	if err != nil {
+		return err
+	}
+	defer ref.stop()
+	ref.name = "minimal+headers"
 
 	servers := []*process{mini, service}
-	fmt.Fprintf(out, "servers: the release builds of ./cmd/loadbench/minimal and ./cmd/currency-api (RATES_PROVIDER=offline), child processes, one under load at a time\n\n")
+	serversOf := func(workload int) []*process {
+		if workload == 0 {
+			return []*process{mini, service, ref}
+		}
+		return servers
+	}
+	fmt.Fprintf(out, "servers: the release builds of ./cmd/loadbench/minimal and ./cmd/currency-api (RATES_PROVIDER=offline), child processes, one under load at a time;\n")
+	fmt.Fprintf(out, "reference, convert-one only: ./cmd/loadbench/minimal with MINIMAL_HEADERS=service (its answer with the service's header set, no work)\n\n")
 	fmt.Fprintln(out, "| workload | queries | mean body, minimal / service |")
 	fmt.Fprintln(out, "|---|---|---:|")
 	scripts := make([]string, len(workloads))
 	for i, w := range workloads {
 		var sizes []float64
-		for _, s := range servers {
+		for _, s := range serversOf(i) {
 			size, err := check(s.url, w.paths)
 			if err != nil {
 				return fmt.Errorf("%s, %s: %w", w.name, s.name, err)
@@ -166,7 +190,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	// Warm both servers up on every workload (heap grown, pages touched)
 	// before anything counts.
 	for i, w := range workloads {
-		for _, s := range servers {
+		for _, s := range serversOf(i) {
 			if cfg.warmup < time.Second {
 				continue
 			}
@@ -176,15 +200,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 
-	fmt.Fprintf(out, "\n%d rounds per workload, each a %s wrk run of the minimal handler then one of the service\n\n", cfg.rounds, cfg.duration)
-	fmt.Fprintln(out, "| workload | round | server | requests | req/s | p50 | p99 |")
-	fmt.Fprintln(out, "|---|---:|---|---:|---:|---:|---:|")
-	results := make([][2][]wrkResult, len(workloads)) // [workload][minimal, service][round]
+	fmt.Fprintf(out, "\n%d rounds per workload, each a %s wrk run of the minimal handler, then one of the service (then, for convert-one, one of the reference)\n\n", cfg.rounds, cfg.duration)
+	fmt.Fprintln(out, "| workload | round | server | requests | req/s | p50 | p99 | server CPU/req | wrk CPU/req |")
+	fmt.Fprintln(out, "|---|---:|---|---:|---:|---:|---:|---:|---:|")
+	results := make([][3][]wrkResult, len(workloads)) // [workload][minimal, service, reference][round]
 	var served int64
 	for round := range cfg.rounds {
 		for i, w := range workloads {
-			for j, s := range servers {
-				r, err := runWrk(ctx, s.url+w.paths[0], scripts[i], cfg.duration)
+			for j, s := range serversOf(i) {
+				r, err := measure(ctx, s, s.url+w.paths[0], scripts[i], cfg.duration)
 				if err != nil {
 					return fmt.Errorf("%s, round %d, %s: %w", w.name, round+1, s.name, err)
 				}
@@ -192,7 +216,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 					served += r.requests
 				}
 				results[i][j] = append(results[i][j], r)
-				fmt.Fprintf(out, "| %s | %d | %s | %s | %s | %s | %s |\n", w.name, round+1, s.name, thousands(float64(r.requests)), thousands(r.rate), us(r.p50), us(r.p99))
+				fmt.Fprintf(out, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |\n", w.name, round+1, s.name, thousands(float64(r.requests)), thousands(r.rate), us(r.p50), us(r.p99),
+					perRequest(r.serverCPU, r.requests), perRequest(r.clientCPU, r.requests))
 			}
 		}
 	}
@@ -208,6 +233,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	if err := mini.stop(); err != nil {
+		return err
+	}
+	if err := ref.stop(); err != nil {
 		return err
 	}
 
@@ -230,6 +258,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			us(time.Duration(medianOf(s, func(r wrkResult) float64 { return float64(r.p50) }))), us(time.Duration(medianOf(s, func(r wrkResult) float64 { return float64(r.p99) }))))
 	}
 	fmt.Fprintln(out, "(req/s, p50 and p99: the median over the rounds; the ratio: the median of the per-round ratios; no request failed)")
+
+	// CPU per request: the server's own (user and system, from /proc) and
+	// wrk's. With the two cores shared by server and client, throughput
+	// follows their sum, so both are shown.
+	fmt.Fprintln(out, "\n| workload | server | server CPU/req | wrk CPU/req | server + wrk | req/s |")
+	fmt.Fprintln(out, "|---|---|---:|---:|---:|---:|")
+	cpuRow := func(w string, name string, rs []wrkResult) {
+		server := medianOf(rs, func(r wrkResult) float64 { return float64(r.serverCPU) / float64(r.requests) })
+		client := medianOf(rs, func(r wrkResult) float64 { return float64(r.clientCPU) / float64(r.requests) })
+		fmt.Fprintf(out, "| %s | %s | %.1f µs | %.1f µs | %.1f µs | %s |\n", w, name, server/1e3, client/1e3, (server+client)/1e3, thousands(medianOf(rs, func(r wrkResult) float64 { return r.rate })))
+	}
+	for i, w := range workloads {
+		for j, s := range serversOf(i) {
+			cpuRow(w.name, s.name, results[i][j])
+		}
+	}
+	var refRatios []float64
+	for k, r := range results[0][2] {
+		refRatios = append(refRatios, r.rate/results[0][0][k].rate)
+	}
+	refRatio := median(refRatios)
+	fmt.Fprintf(out, "(median over the rounds) reference / minimal, convert-one: **%.2f**: the share of the minimal handler's req/s left to any handler that sends the service's headers through net/http\n", refRatio)
 
 	added, addedOne, err := addedAllocs(history, workloads[1].paths, workloads[0].paths, cfg.allocsN)
 	if err != nil {
@@ -263,6 +313,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	for i, w := range workloads[:2] {
 		report(fmt.Sprintf("/convert ≥ %.2f of minimal (%s)", targetRatio, w.name), ratios[i] >= targetRatio, fmt.Sprintf("%.2f", ratios[i]))
 	}
+	fmt.Fprintf(out, "  %-44s %-8s %.2f\n", "(reference: the service's headers, no work)", "", refRatio)
 	report(fmt.Sprintf("≤ %d allocations per /convert", targetAllocs), chainAllocs <= targetAllocs, fmt.Sprintf("%.1f", chainAllocs))
 	report(fmt.Sprintf("healthy ≤ %s after exec", targetStart), median(startTimes) <= float64(targetStart), ms(median(startTimes)))
 	report(fmt.Sprintf("RSS ≤ %d MiB once healthy", targetRSS>>20), healthy.rss <= targetRSS, fmt.Sprintf("%.1f MiB", mib(healthy.rss)))
@@ -372,4 +423,30 @@ func cpuModel() string {
 		}
 	}
 	return "unknown CPU"
+}
+
+// measure runs wrk against s and records s's CPU time over the run.
+func measure(ctx context.Context, s *process, url, script string, d time.Duration) (wrkResult, error) {
+	before, err := s.cpu()
+	if err != nil {
+		return wrkResult{}, err
+	}
+	r, err := runWrk(ctx, url, script, d)
+	if err != nil {
+		return r, err
+	}
+	after, err := s.cpu()
+	if err != nil {
+		return wrkResult{}, err
+	}
+	r.serverCPU = after - before
+	return r, nil
+}
+
+// perRequest formats d per request in microseconds.
+func perRequest(d time.Duration, requests int64) string {
+	if requests == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f µs", float64(d)/float64(requests)/1e3)
 }

@@ -43,6 +43,10 @@ type wrkResult struct {
 	p50, p99 time.Duration
 	non2xx   int64 // wrk counts every status above 399 here
 	socket   [4]int64
+	// CPU time (user and system) over the run: the server's, read from
+	// /proc around it, and wrk's own. Per request, they depend far less on
+	// what else the machine runs than req/s does.
+	serverCPU, clientCPU time.Duration
 }
 
 func (r wrkResult) errors() int64 {
@@ -57,7 +61,8 @@ func runWrk(ctx context.Context, url, script string, d time.Duration) (wrkResult
 	}
 	ctx, cancel := context.WithTimeout(ctx, d+30*time.Second)
 	defer cancel()
-	out, err := exec.CommandContext(ctx, "wrk", append(args, url)...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, "wrk", append(args, url)...)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
@@ -65,6 +70,7 @@ func runWrk(ctx context.Context, url, script string, d time.Duration) (wrkResult
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
+	r.clientCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	if r.errors() > 0 {
 		return r, fmt.Errorf("%s: %d non-2xx/3xx responses, socket errors connect %d, read %d, write %d, timeout %d: a fast error is not a result\n%s",
 			url, r.non2xx, r.socket[0], r.socket[1], r.socket[2], r.socket[3], out)

@@ -1,5 +1,7 @@
 // Command minimal serves loadbench's minimal Go JSON handler on
-// 127.0.0.1:$PORT until SIGTERM. loadbench builds it with the service's
+// 127.0.0.1:$PORT until SIGTERM; with MINIMAL_HEADERS=service, the same
+// answer with the service's header set instead (minimal.ServiceHeaders), a
+// reference, not the baseline. loadbench builds it with the service's
 // release flags and runs it as a child process, so the handler under
 // comparison has a Go runtime of its own, like the service.
 package main
@@ -19,13 +21,17 @@ import (
 )
 
 func main() {
-	if err := run(os.Getenv("PORT")); err != nil {
+	handler := minimal.Handler()
+	if os.Getenv("MINIMAL_HEADERS") == "service" {
+		handler = minimal.ServiceHeaders()
+	}
+	if err := run(os.Getenv("PORT"), handler); err != nil {
 		fmt.Fprintln(os.Stderr, "minimal:", err)
 		os.Exit(1)
 	}
 }
 
-func run(port string) error {
+func run(port string, handler http.Handler) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", port))
@@ -35,7 +41,7 @@ func run(port string) error {
 	// The bounds of cmd/currency-api's server: net/http sets the read and
 	// write deadlines on every request, so the two pay for them alike.
 	srv := &http.Server{
-		Handler:           minimal.Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      30 * time.Second,
