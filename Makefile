@@ -26,7 +26,7 @@ run: ## Serve on :8080 (PORT to change; RATES_PROVIDER=offline for no network)
 	go run -ldflags "-X main.version=$(VERSION)" ./cmd/currency-api
 
 .PHONY: test
-test: lint unit fuzz-smoke build image container infra ## Everything CI checks: lint, tests with -race, bounded fuzzing, both release builds, the image built and run, infrastructure
+test: lint unit fuzz-smoke build image container browser infra ## Everything CI checks: lint, tests with -race, bounded fuzzing, both release builds, the image built and run, the page in a browser, infrastructure
 	@echo "make test: all checks passed"
 
 .PHONY: unit
@@ -40,8 +40,8 @@ GO_MODULES := . infra/policy infra/tools/provider-stub
 .PHONY: lint
 lint: ## gofmt, go vet, staticcheck, go.mod tidiness (every Go module of the repository)
 	@out=$$(gofmt -l .); if [[ -n "$$out" ]]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	@for m in $(GO_MODULES); do echo "go vet ./... ($$m)"; (cd $$m && go vet -tags container ./...); done
-	@$(call need_tool,staticcheck) for m in $(GO_MODULES); do echo "staticcheck ./... ($$m)"; (cd $$m && staticcheck -tags container ./...); done
+	@for m in $(GO_MODULES); do echo "go vet ./... ($$m)"; (cd $$m && go vet -tags container,browser ./...); done
+	@$(call need_tool,staticcheck) for m in $(GO_MODULES); do echo "staticcheck ./... ($$m)"; (cd $$m && staticcheck -tags container,browser ./...); done
 	@for m in $(GO_MODULES); do echo "go mod tidy -diff ($$m)"; (cd $$m && go mod tidy -diff >/dev/null) || { echo "$$m: go.mod/go.sum are not tidy: run go mod tidy there"; exit 1; }; done
 
 .PHONY: build
@@ -65,6 +65,10 @@ image: build ## The release image without Docker: an OCI index (linux/amd64, lin
 container: image ## Run the image under runc (root; umoci + runc): read-only root, uid 65532, no capabilities, own network namespace
 	@$(call need_tool,umoci) $(call need_tool,runc) \
 	  IMAGE_LAYOUT='$(CURDIR)/$(IMAGE_LAYOUT)' go test -tags container -count=1 -v -run '^TestImageRunsUnderRunc$$' ./internal/image/
+
+.PHONY: browser
+browser: ## The converter page in Debian's Chromium (playwright-core): a typed conversion, the chart, CSP, screenshots in dist/screenshots
+	go test -tags browser -race -count=1 -v -run '^TestConverterPageInChromium$$' ./e2e/
 
 .PHONY: infra
 infra: ## Every offline infrastructure check: fmt, validate, tofu test, trivy, policy, tflint, docs, actionlint

@@ -11,6 +11,20 @@
 #                                         running as root and symlinked into bin/;
 #                                         as another user they are skipped with the
 #                                         command to run (in CI, CI=true, that fails).
+#   chromium                           -- Debian package, in the default set: `make
+#                                         browser` tests the converter page in it.
+#                                         Installed as umoci and runc are (root only;
+#                                         skipped with the command otherwise, a
+#                                         failure in CI). Debian's security archive
+#                                         keeps only its newest Chromium: when the
+#                                         pin below is gone, apt says so and the pin
+#                                         is bumped to `apt-cache policy chromium`'s.
+#   playwright-core                    -- npm package, in the default set: drives
+#                                         that Chromium (it downloads no browser).
+#                                         `npm ci` from e2e/package-lock.json into
+#                                         e2e/node_modules of this checkout, with
+#                                         install scripts off; its pin must equal
+#                                         e2e/package.json's exact version.
 #   wrk                                -- Debian package; NOT in the default set.
 #                                         Installed with apt-get only when named
 #                                         explicitly (`install-tools.sh wrk`) and
@@ -40,6 +54,7 @@
 # each, terraform 1.5 min), a warm one under a second.
 set -euo pipefail
 
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/currency-api/tools}"
 BIN="$TOOLS_DIR/bin"
 STAMPS="$TOOLS_DIR/stamps"
@@ -63,14 +78,21 @@ declare -A VERSIONS=(
   # runtime) runs it.
   [umoci]=0.4.7+ds-3+b7
   [runc]=1.1.5+ds1-1+deb12u1
+  # Debian 12's (bookworm-security), and the playwright-core release that
+  # drives it over CDP.
+  [chromium]=156.0.8078.114-1~deb12u1
+  [playwright-core]=1.64.1
 )
 # Default set, cheapest first so a failure in a quick build shows early.
-DEFAULT=(umoci runc staticcheck actionlint hey terraform-docs conftest tofu terraform tflint trivy)
+DEFAULT=(umoci runc chromium playwright-core staticcheck actionlint hey terraform-docs conftest tofu terraform tflint trivy)
 ALL=("${DEFAULT[@]}" wrk)
 
 die() { echo "install-tools: $*" >&2; exit 1; }
 
 is_current() { # tool -> 0 when bin/<tool> exists and its stamp holds the pin
+  # playwright-core lives in this checkout's e2e/node_modules, not in the
+  # shared cache: a fresh clone has none, whatever the cache holds.
+  [[ $1 == playwright-core ]] && { [[ "$(playwright_version)" == "${VERSIONS[$1]}" ]]; return; }
   [[ -x "$BIN/$1" && -f "$STAMPS/$1" && "$(<"$STAMPS/$1")" == "${VERSIONS[$1]}" ]]
 }
 
@@ -109,14 +131,29 @@ build_terraform() { # version
   rm -rf "$src"
 }
 
-apt_install() { # package version -- Debian's package at that version, linked into bin/
-  apt-get install -y -q "$1=$2" >/dev/null 2>&1 ||
-    { apt-get update -q >/dev/null && apt-get install -y -q "$1=$2" >/dev/null; }
+apt_install() { # package version [package ...] -- Debian's packages at that version, the first linked into bin/
+  local v=$2 pkgs=("$1=$2") p
+  for p in "${@:3}"; do pkgs+=("$p=$v"); done
+  apt-get install -y -q "${pkgs[@]}" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && apt-get install -y -q "${pkgs[@]}" >/dev/null; }
   ln -sf "$(command -v "$1")" "$BIN/$1"
 }
 
+playwright_version() { # the playwright-core version in e2e/node_modules, or nothing
+  local pkg=$REPO/e2e/node_modules/playwright-core/package.json
+  [[ -f $pkg ]] && command -v node >/dev/null && node -p "require(process.argv[1]).version" "$pkg" 2>/dev/null || true
+}
+
+npm_ci_e2e() { # version -- e2e/node_modules from the committed lock file
+  grep -q "\"playwright-core\": \"$1\"" "$REPO/e2e/package.json" ||
+    die "e2e/package.json does not pin playwright-core $1 (the pin here and there must agree)"
+  command -v npm >/dev/null || die "playwright-core needs node and npm (Debian's nodejs and npm)"
+  # --ignore-scripts: nothing may download a browser or run code at install.
+  (cd "$REPO/e2e" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 # needs_root tells whether a tool is one of Debian's packages.
-needs_root() { [[ $1 == wrk || $1 == umoci || $1 == runc ]]; }
+needs_root() { [[ $1 == wrk || $1 == umoci || $1 == runc || $1 == chromium ]]; }
 
 build() { # tool version
   local t=$1 v=$2
@@ -136,6 +173,10 @@ build() { # tool version
     terraform)   build_terraform "$v" ;;
     terraform-docs) go_build_module github.com/terraform-docs/terraform-docs "$v" terraform-docs . ;;
     wrk|umoci|runc) apt_install "$t" "$v" ;;
+    # chromium-common must be the same version; apt would not pick an older
+    # one by itself.
+    chromium)    apt_install chromium "$v" chromium-common ;;
+    playwright-core) npm_ci_e2e "$v" ;;
   esac
 }
 
@@ -145,6 +186,8 @@ version_output() { # tool -> what the tool says about its version
     tofu|terraform) TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 "$BIN/$1" version ;;
     staticcheck|actionlint) "$BIN/$1" -version ;;
     wrk) "$BIN/wrk" -v ;;
+    chromium) dpkg-query -W -f='${Version}\n' chromium ;; # --version omits Debian's revision
+    playwright-core) playwright_version ;;
     *) "$BIN/$1" --version ;;
   esac 2>&1 || true   # some tools exit non-zero after printing their version
 }
@@ -156,7 +199,9 @@ install_tool() { # tool
     local hint="sudo apt-get install $t=$v, then rerun"
     [[ "${CI:-}" == "true" ]] && die "$t is a Debian package and CI needs it: run as root ($hint)"
     [[ $t == wrk ]] && die "wrk is a Debian package: $hint"
-    echo "tool $t $v: SKIPPED (a Debian package: $hint; make container skips without it)"
+    local target=container
+    [[ $t == chromium ]] && target=browser
+    echo "tool $t $v: SKIPPED (a Debian package: $hint; make $target skips without it)"
     return
   fi
   rm -f "$STAMPS/$t"

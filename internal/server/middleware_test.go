@@ -220,7 +220,7 @@ func TestAccessLog(t *testing.T) {
 		{http.MethodGet, "/docs", http.StatusOK, "/docs"},
 		{http.MethodGet, "/convert?from=XYZ", http.StatusBadRequest, "/convert"},
 		{http.MethodPost, "/rates", http.StatusMethodNotAllowed, "/rates"},
-		{http.MethodGet, "/", http.StatusFound, "/"},
+		{http.MethodGet, "/", http.StatusOK, "/"},
 		{http.MethodGet, "/nope", http.StatusNotFound, "unmatched"},
 		{http.MethodGet, "/wp-admin/setup.php?x=1", http.StatusNotFound, "unmatched"},
 		{http.MethodGet, "/convert?x=" + strings.Repeat("a", 3000), http.StatusRequestURITooLong, "unmatched"},

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,7 +28,7 @@ import (
 
 // routes are the paths the service serves; the spec must describe exactly
 // these.
-var routes = []string{"/convert", "/currencies", "/docs", "/health", "/openapi.json", "/rates"}
+var routes = []string{"/", "/assets/docs.css", "/assets/docs.js", "/assets/page.css", "/assets/page.js", "/convert", "/currencies", "/docs", "/health", "/openapi.json", "/rates"}
 
 // spec is the document the service serves, parsed, with a validator.
 type spec struct {
@@ -92,10 +93,21 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("GET %s = %d, want %d", target, got, want)
 		}
 		// A registered route answers other methods with 405, an unknown path with 404.
-		if got, want := serve(t, h, http.MethodPost, p).Code, http.StatusMethodNotAllowed; got != want {
+		if got, want := serve(t, h, http.MethodPost, p).Code, otherMethodStatus(p); got != want {
 			t.Errorf("POST %s = %d, want %d: not a registered route", p, got, want)
 		}
 	}
+}
+
+// otherMethodStatus is what a route answers to a method other than GET and
+// HEAD: 405, except the page at /, which routes.go registers as GET /{$}
+// only, so other methods fall through to the 404 of "/". (A method-less
+// "/{$}" answering 405 there would make / like every other route.)
+func otherMethodStatus(path string) int {
+	if path == "/" {
+		return http.StatusNotFound
+	}
+	return http.StatusMethodNotAllowed
 }
 
 // exampleQuery builds a query string from the first example of each
@@ -255,10 +267,15 @@ func TestOpenAPIProblemsOutsideOperations(t *testing.T) {
 	}
 	for _, p := range routes {
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
-			t.Run("405 "+method+" "+p, func(t *testing.T) {
+			status := otherMethodStatus(p)
+			t.Run(strconv.Itoa(status)+" "+method+" "+p, func(t *testing.T) {
 				rec := serve(t, h, method, p)
-				if got, want := rec.Code, http.StatusMethodNotAllowed; got != want {
+				if got, want := rec.Code, status; got != want {
 					t.Fatalf("status = %d, want %d", got, want)
+				}
+				if status == http.StatusNotFound {
+					checkAgainstComponent(t, s, "NotFound", rec)
+					return
 				}
 				checkAgainstComponent(t, s, "MethodNotAllowed", rec)
 			})

@@ -112,17 +112,6 @@ func writeProblem(w http.ResponseWriter, r *http.Request, p problem) {
 	}
 }
 
-// redirectTo answers 302 to path with an empty body: http.RedirectHandler
-// would write a text/html page.
-func redirectTo(path string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Location", path)
-		h.Set("Content-Length", "0")
-		w.WriteHeader(http.StatusFound)
-	})
-}
-
 func handleNotFound() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeProblem(w, r, plainProblem(http.StatusNotFound, "no such resource; GET /docs lists the API"))

@@ -198,21 +198,6 @@ func TestNotFound(t *testing.T) {
 	}
 }
 
-func TestRootRedirectsToDocs(t *testing.T) {
-	h, _ := newHandler(t)
-	rec := get(t, h, "/")
-	if got, want := rec.Code, http.StatusFound; got != want {
-		t.Fatalf("status = %d, want %d", got, want)
-	}
-	if got, want := rec.Header().Get("Location"), "/docs"; got != want {
-		t.Errorf("Location = %q, want %q", got, want)
-	}
-	// Every response is JSON, problem+json or empty: no redirect page.
-	if rec.Body.Len() != 0 || rec.Header().Get("Content-Type") != "" {
-		t.Errorf("redirect body %q, Content-Type %q, want neither", rec.Body, rec.Header().Get("Content-Type"))
-	}
-}
-
 func TestMethodNotAllowed(t *testing.T) {
 	h, _ := newHandler(t, func(cfg *server.Config) { cfg.CORSOrigins = nil })
 	for _, path := range []string{"/health", "/convert", "/rates", "/currencies", "/openapi.json", "/docs"} {

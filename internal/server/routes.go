@@ -23,6 +23,7 @@ func addRoutes(mux *http.ServeMux, cfg Config) {
 	}
 	routes = append(routes, seriesRoutes(cfg)...)      // series.go: /timeseries, /fluctuation
 	routes = append(routes, frankfurterRoutes(cfg)...) // frankfurter.go: /v1/..., /latest, /{date}, /{start}..{end}
+	routes = append(routes, pageAssetRoutes(cfg)...)   // page.go: the page's script and style
 	for _, rt := range routes {
 		mux.Handle("GET "+rt.path, rt.handler)
 		mux.Handle(rt.path, handleMethodNotAllowed())
