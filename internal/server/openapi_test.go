@@ -28,7 +28,7 @@ import (
 
 // routes are the paths the service serves; the spec must describe exactly
 // these.
-var routes = []string{"/", "/assets/docs.css", "/assets/docs.js", "/assets/page.css", "/assets/page.js", "/convert", "/currencies", "/docs", "/health", "/openapi.json", "/rates"}
+var routes = []string{"/", "/assets/docs.css", "/assets/docs.js", "/assets/page.css", "/assets/page.js", "/convert", "/currencies", "/docs", "/fluctuation", "/health", "/openapi.json", "/rates", "/timeseries"}
 
 // spec is the document the service serves, parsed, with a validator.
 type spec struct {
@@ -142,6 +142,7 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 	status int
 } {
 	stale, _ := newHandler(t, withStale(t))
+	series, _ := newHandler(t, withSeriesSnapshot(t)) // the real history, for the time-series limit
 	type tc = struct {
 		name   string
 		h      http.Handler
@@ -170,6 +171,21 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 		{"currencies bad", fresh, "/currencies?x=1", nil, 400},
 		{"openapi bad", fresh, "/openapi.json?x=1", nil, 400},
 		{"docs bad", fresh, "/docs?x=1", nil, 400},
+		{"timeseries", fresh, "/timeseries?base=USD&symbols=EUR,GBP,JPY&start_date=2020-03-14&end_date=2025-05-09", nil, 200},
+		{"timeseries csv", fresh, "/timeseries?symbols=CYP,USD&start_date=2007-12-28&end_date=2020-03-16&format=csv", nil, 200},
+		{"timeseries days without rates", fresh, "/timeseries?base=CYP&start_date=2007-12-31&format=json", nil, 200},
+		{"timeseries stale", stale, "/timeseries?start_date=2025-05-08", nil, 200},
+		{"timeseries no start", fresh, "/timeseries?end_date=2020-03-16", nil, 400},
+		{"timeseries bad", fresh, "/timeseries?base=XYZ&symbols=US,KWD&start_date=1990-01-01&end_date=2099-01-01&format=xml&x=1", nil, 400},
+		{"timeseries end before start", fresh, "/timeseries?start_date=2020-03-16&end_date=2020-03-13", nil, 400},
+		{"timeseries no rate in range", fresh, "/timeseries?base=CYP&symbols=CYP,USD&start_date=2020-03-13", nil, 400},
+		{"timeseries over the limit", series, "/timeseries?start_date=1999-01-04", nil, 400},
+		{"fluctuation", fresh, "/fluctuation?base=USD&symbols=EUR,GBP,JPY&start_date=2020-03-14&end_date=2025-05-09", nil, 200},
+		{"fluctuation one day", fresh, "/fluctuation?start_date=2025-05-09", nil, 200},
+		{"fluctuation stale", stale, "/fluctuation?base=GBP&start_date=2007-12-31", nil, 200},
+		{"fluctuation no start", fresh, "/fluctuation", nil, 400},
+		{"fluctuation bad", fresh, "/fluctuation?base=XYZ&symbols=US,KWD&start_date=2020-03-16&end_date=2020-03-13&format=csv", nil, 400},
+		{"fluctuation no rate on an end", fresh, "/fluctuation?symbols=CYP&start_date=2007-12-31&end_date=2020-03-13", nil, 400},
 	}
 	for _, p := range routes {
 		ok := p
@@ -185,7 +201,7 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 }
 
 // validQuery makes a 200 request for each route.
-var validQuery = map[string]string{"/convert": "from=USD&to=EUR"}
+var validQuery = map[string]string{"/convert": "from=USD&to=EUR", "/timeseries": "start_date=2020-03-13", "/fluctuation": "start_date=2020-03-13"}
 
 func TestOpenAPIResponses(t *testing.T) {
 	h, _ := newHandler(t)
@@ -315,6 +331,12 @@ func TestOpenAPIValidatorRejects(t *testing.T) {
 		{"problem with empty errors", target, 400, "application/problem+json", nil, `{"type":"about:blank","title":"x","status":400,"errors":[]}`},
 		{"rates with a zero rate", "/rates", 200, jsonType, nil, `{"base":"EUR","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{"USD":0}}`},
 		{"health unhealthy", "/health", 200, jsonType, nil, `{"status":"sick","host_ip":"10.0.1.23","timestamp":"2025-05-12T13:20:00Z","version":"1","rates":{"date":"2025-05-09","source":"ecb","stale":false,"expected":"2025-05-09","age_seconds":1}}`},
+		{"timeseries with a string rate", "/timeseries?start_date=2025-05-09", 200, jsonType, nil, `{"base":"EUR","start_date":"2025-05-09","end_date":"2025-05-09","stale":false,"rates":{"2025-05-09":{"USD":"1.125"}}}`},
+		{"timeseries keyed by a non-date", "/timeseries?start_date=2025-05-09", 200, jsonType, nil, `{"base":"EUR","start_date":"2025-05-09","end_date":"2025-05-09","stale":false,"rates":{"May 9":{"USD":1.125}}}`},
+		{"timeseries without end_date", "/timeseries?start_date=2025-05-09", 200, jsonType, nil, `{"base":"EUR","start_date":"2025-05-09","stale":false,"rates":{}}`},
+		{"timeseries csv as text/plain", "/timeseries?start_date=2025-05-09&format=csv", 200, "text/plain; charset=utf-8", nil, "date,USD\r\n2025-05-09,1.125\r\n"},
+		{"fluctuation without change_pct", "/fluctuation?start_date=2025-05-09", 200, jsonType, nil, `{"base":"EUR","start_date":"2025-05-09","end_date":"2025-05-09","stale":false,"rates":{"USD":{"start_rate":1.125,"end_rate":1.125,"change":0}}}`},
+		{"fluctuation with a zero start rate", "/fluctuation?start_date=2025-05-09", 200, jsonType, nil, `{"base":"EUR","start_date":"2025-05-09","end_date":"2025-05-09","stale":false,"rates":{"USD":{"start_rate":0,"end_rate":1.125,"change":1.125,"change_pct":0}}}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
