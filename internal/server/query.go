@@ -91,7 +91,11 @@ func parseQuery(r *http.Request, known ...string) query {
 
 // unescape decodes a query component, and only allocates when it has to.
 func unescape(s string) (string, bool) {
-	if !strings.ContainsAny(s, "%+") {
+	plain := true
+	for i := 0; i < len(s) && plain; i++ {
+		plain = s[i] != '%' && s[i] != '+'
+	}
+	if plain {
 		return s, true
 	}
 	out, err := url.QueryUnescape(s)

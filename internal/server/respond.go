@@ -221,16 +221,22 @@ func (o *jsonObject) date(k string, d currency.Date) {
 // cost more than the rest of the line.
 func (o *jsonObject) timestamp(k string, t time.Time, nanos bool) {
 	o.key(k)
-	t = t.UTC()
+	// The date and the clock from whole seconds since the epoch, without
+	// time.Time's calendar arithmetic (t.UTC().Date(), t.Clock()).
+	secs := t.Unix()
+	days := secs / 86400
+	if secs%86400 < 0 {
+		days--
+	}
+	sod := int(secs - days*86400)
 	b := append(*o.buf, '"')
-	b, _ = currency.DateOf(t).AppendText(b)
-	h, mi, sec := t.Clock()
+	b, _ = currency.Date(days).AppendText(b)
 	b = append(b, 'T')
-	b = appendDigits(b, h, 2)
+	b = appendDigits(b, sod/3600, 2)
 	b = append(b, ':')
-	b = appendDigits(b, mi, 2)
+	b = appendDigits(b, sod/60%60, 2)
 	b = append(b, ':')
-	b = appendDigits(b, sec, 2)
+	b = appendDigits(b, sod%60, 2)
 	if nanos {
 		b = append(b, '.')
 		b = appendDigits(b, t.Nanosecond(), 9)
