@@ -60,7 +60,9 @@ func (q *query) seriesRange(store Rates, at time.Time) (seriesRange, error) {
 		return s, errNoRates
 	}
 	if end == 0 {
-		end = answer.Table.Date
+		// A start after the newest publication (today, before 16:00 CET)
+		// is a range of one: the newest, the publication in force on it.
+		end = max(answer.Table.Date, start)
 	}
 	s.answer = answer
 	s.pubs = answer.History.Range(start, end)

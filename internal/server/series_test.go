@@ -769,3 +769,58 @@ type seriesDiscard struct{ header http.Header }
 func (w *seriesDiscard) Header() http.Header         { return w.header }
 func (w *seriesDiscard) WriteHeader(int)             {}
 func (w *seriesDiscard) Write(b []byte) (int, error) { return len(b), nil }
+
+// TestSeriesOddInputs: whatever the query, the answer is a 200 or a
+// problem 400, never a 5xx, a panic or a silent default.
+func TestSeriesOddInputs(t *testing.T) {
+	h, _ := newHandler(t)
+	tests := []struct {
+		query  string
+		status int
+	}{
+		{"start_date=2025-05-13", 200}, // today at UTC+14, after the newest publication: the one in force
+		{"start_date=2025-05-14", 400}, // tomorrow everywhere
+		{"start_date=1999-01-04&end_date=1999-01-04", 200},
+		{"start_date=2020-03-13&symbols=usd,Gbp", 200},
+		{"start_date=2020-03-13&symbols=USD,USD,USD", 200},
+		{"start_date=2020-03-13&symbols=USD,,GBP", 400},
+		{"start_date=2020-03-13&symbols=USD%2CGBP", 200},
+		{"start_date=2020-03-13&symbols=+USD", 400},
+		{"start_date=2020-03-13&symbols=" + strings.Repeat("USD,", 500) + "USD", 200},
+		{"start_date=2020-03-13&base=EUR&symbols=EUR", 200},
+		{"start_date=20200313", 400},
+		{"start_date=2020-02-30", 400},
+		{"start_date=2020-03-13T00:00:00Z", 400},
+		{"start_date=+2020-03-13", 400},
+		{"start_date=2020-03-13&end_date=", 400},
+		{"start_date=", 400},
+		{"start_date=2020-03-13;end_date=2020-03-16", 400},
+		{"start_date=2020-03-13&format=", 400},
+		{"start_date=2020-03-13&format=json&format=csv", 400},
+	}
+	for _, path := range []string{"/timeseries", "/fluctuation"} {
+		for _, tt := range tests {
+			if path == "/fluctuation" && strings.Contains(tt.query, "format") {
+				continue
+			}
+			rec := get(t, h, path+"?"+tt.query)
+			if tt.status == http.StatusBadRequest {
+				checkProblem(t, rec, http.StatusBadRequest)
+				continue
+			}
+			if rec.Code != tt.status {
+				t.Errorf("%s?%.80s = %d, want %d: %s", path, tt.query, rec.Code, tt.status, rec.Body)
+			}
+		}
+	}
+	// A start after the newest publication, without an end: the newest,
+	// in force on it, as /rates?date= gives it.
+	if got := getTimeseries(t, h, "/timeseries?start_date=2025-05-13&symbols=USD"); got.start != "2025-05-09" || got.end != "2025-05-09" || len(got.days) != 1 {
+		t.Errorf("start_date=2025-05-13: %s to %s, %d days; want 2025-05-09 alone", got.start, got.end, len(got.days))
+	}
+	// The same currency given in every spelling is answered once.
+	got := getTimeseries(t, h, "/timeseries?start_date=2020-03-13&end_date=2020-03-13&symbols=usd,USD,Usd")
+	if len(got.days) != 1 || !slices.Equal(got.days[0].codes, []string{"USD"}) {
+		t.Errorf("days %+v, want USD once on 2020-03-13", got.days)
+	}
+}
