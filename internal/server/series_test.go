@@ -824,3 +824,30 @@ func TestSeriesOddInputs(t *testing.T) {
 		t.Errorf("days %+v, want USD once on 2020-03-13", got.days)
 	}
 }
+
+// TestTimeseriesETagFollowsTheHistory: two tasks with the same history
+// agree on the tag, and a publication merged into the middle of a range (a
+// gap filled) changes it, since the range's count is part of it.
+func TestTimeseriesETagFollowsTheHistory(t *testing.T) {
+	store := testStore(t)
+	h, _ := newHandler(t, func(cfg *server.Config) { cfg.Rates = store })
+	other, _ := newHandler(t)
+	const target = "/timeseries?symbols=USD&start_date=2007-12-28&end_date=2020-03-16"
+	before := get(t, h, target)
+	if got, want := get(t, other, target).Header().Get("ETag"), before.Header().Get("ETag"); got != want {
+		t.Errorf("another task's ETag %s, want %s", got, want)
+	}
+	if added, _ := store.Merge([]currency.Day{day(t, "2010-06-01", "ecb", "USD", "1.2250")}); added != 1 {
+		t.Fatalf("Merge added %d publications, want 1", added)
+	}
+	after := get(t, h, target)
+	if after.Header().Get("ETag") == before.Header().Get("ETag") {
+		t.Errorf("ETag %s unchanged after a publication was added inside the range", after.Header().Get("ETag"))
+	}
+	if v, ok := decodeTimeseries(t, after.Body.Bytes()).rate("2010-06-01", "USD"); !ok || v != "1.225" {
+		t.Errorf("2010-06-01 USD = %q (present %v), want 1.225", v, ok)
+	}
+	if rec := get(t, h, target, "If-None-Match", before.Header().Get("ETag")); rec.Code != http.StatusOK {
+		t.Errorf("the old tag: status %d, want 200 and the new body", rec.Code)
+	}
+}
