@@ -28,7 +28,7 @@ import (
 
 // routes are the paths the service serves; the spec must describe exactly
 // these.
-var routes = []string{"/", "/assets/docs.css", "/assets/docs.js", "/assets/page.css", "/assets/page.js", "/convert", "/currencies", "/docs", "/fluctuation", "/health", "/openapi.json", "/rates", "/timeseries"}
+var routes = []string{"/", "/assets/docs.css", "/assets/docs.js", "/assets/icon.svg", "/assets/page.css", "/assets/page.js", "/convert", "/currencies", "/docs", "/fluctuation", "/health", "/latest", "/openapi.json", "/rates", "/timeseries", "/v1/currencies", "/v1/latest", "/v1/{dates}"}
 
 // spec is the document the service serves, parsed, with a validator.
 type spec struct {
@@ -88,12 +88,12 @@ func TestOpenAPIDocument(t *testing.T) {
 	}
 	for _, p := range paths {
 		// The documented examples of the parameters make a good request.
-		target := p + exampleQuery(t, s, p)
+		target := examplePath(t, s, p) + exampleQuery(t, s, p)
 		if got, want := get(t, h, target).Code, http.StatusOK; got != want {
 			t.Errorf("GET %s = %d, want %d", target, got, want)
 		}
 		// A registered route answers other methods with 405, an unknown path with 404.
-		if got, want := serve(t, h, http.MethodPost, p).Code, otherMethodStatus(p); got != want {
+		if got, want := serve(t, h, http.MethodPost, examplePath(t, s, p)).Code, otherMethodStatus(p); got != want {
 			t.Errorf("POST %s = %d, want %d: not a registered route", p, got, want)
 		}
 	}
@@ -110,13 +110,34 @@ func otherMethodStatus(path string) int {
 	return http.StatusMethodNotAllowed
 }
 
+// examplePath fills each path parameter of the template path (/v1/{dates})
+// with its first example.
+func examplePath(t *testing.T, s spec, path string) string {
+	t.Helper()
+	item, _ := s.model.Paths.PathItems.Get(path)
+	for _, prm := range item.Get.Parameters {
+		if prm.In != "path" {
+			continue
+		}
+		if prm.Schema == nil || len(prm.Schema.Schema().Examples) == 0 {
+			t.Errorf("%s: path parameter %s has no example", path, prm.Name)
+			continue
+		}
+		path = strings.ReplaceAll(path, "{"+prm.Name+"}", prm.Schema.Schema().Examples[0].Value)
+	}
+	return path
+}
+
 // exampleQuery builds a query string from the first example of each
-// parameter of GET path.
+// query parameter of GET path.
 func exampleQuery(t *testing.T, s spec, path string) string {
 	t.Helper()
 	item, _ := s.model.Paths.PathItems.Get(path)
 	q := url.Values{}
 	for _, prm := range item.Get.Parameters {
+		if prm.In == "path" {
+			continue // examplePath's
+		}
 		if prm.Schema == nil || len(prm.Schema.Schema().Examples) == 0 {
 			if prm.Required != nil && *prm.Required {
 				t.Errorf("%s: required parameter %s has no example", path, prm.Name)
@@ -187,8 +208,29 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 		{"fluctuation bad", fresh, "/fluctuation?base=XYZ&symbols=US,KWD&start_date=2020-03-16&end_date=2020-03-13&format=csv", nil, 400},
 		{"fluctuation no rate on an end", fresh, "/fluctuation?symbols=CYP&start_date=2007-12-31&end_date=2020-03-13", nil, 400},
 	}
+	snapshot, _ := newHandler(t, frWithSnapshot(t))
+	cases = append(cases,
+		tc{"frankfurter latest", fresh, "/v1/latest?from=GBP&to=USD,JPY,GBP&amount=100", nil, 200},
+		tc{"frankfurter latest unprefixed", fresh, "/latest?base=usd&symbols=EUR&amount=1e3", nil, 200},
+		tc{"frankfurter latest stale", stale, "/v1/latest", nil, 200},
+		tc{"frankfurter date", fresh, "/v1/2020-03-14?base=USD", nil, 200},
+		tc{"frankfurter range", fresh, "/v1/2007-12-29..2020-03-16?to=GBP,JPY", nil, 200},
+		tc{"frankfurter open range", fresh, "/v1/2020-03-13..?amount=.5", nil, 200},
+		tc{"frankfurter currencies", fresh, "/v1/currencies", nil, 200},
+		tc{"frankfurter no rate", fresh, "/v1/latest?to=CYP", nil, 404},
+		tc{"frankfurter before 1999", fresh, "/v1/1999-01-01", nil, 404},
+		tc{"frankfurter empty range", fresh, "/v1/2020-03-16..2020-03-01", nil, 404},
+		tc{"frankfurter no such path", fresh, "/v1/foo", nil, 404},
+		tc{"frankfurter unprocessable", fresh, "/v1/2020-02-30?amount=0&to=XX", nil, 422},
+		tc{"frankfurter latest unprocessable", fresh, "/latest?x=1", nil, 422},
+		tc{"frankfurter currencies unprocessable", fresh, "/v1/currencies?x=1", nil, 422},
+		tc{"frankfurter too many rates", snapshot, "/v1/1999-01-04..", nil, 422},
+	)
 	for _, p := range routes {
 		ok := p
+		if e, found := examplePaths[p]; found {
+			ok = e
+		}
 		if q := validQuery[p]; q != "" {
 			ok += "?" + q
 		}
@@ -199,6 +241,9 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 	}
 	return cases
 }
+
+// examplePaths are requests for the routes that are path templates.
+var examplePaths = map[string]string{"/v1/{dates}": "/v1/2020-03-13..2020-03-16"}
 
 // validQuery makes a 200 request for each route.
 var validQuery = map[string]string{"/convert": "from=USD&to=EUR", "/timeseries": "start_date=2020-03-13", "/fluctuation": "start_date=2020-03-13"}
@@ -330,6 +375,11 @@ func TestOpenAPIValidatorRejects(t *testing.T) {
 		{"problem without title", target, 400, "application/problem+json", nil, `{"type":"about:blank","status":400}`},
 		{"problem with empty errors", target, 400, "application/problem+json", nil, `{"type":"about:blank","title":"x","status":400,"errors":[]}`},
 		{"rates with a zero rate", "/rates", 200, jsonType, nil, `{"base":"EUR","date":"2025-05-09","source":"ecb","stale":false,"timestamp":"2025-05-09T14:00:00Z","rates":{"USD":0}}`},
+		{"frankfurter rate as a string", "/v1/latest", 200, jsonType, nil, `{"amount":1,"base":"EUR","date":"2025-05-09","rates":{"USD":"1.125"}}`},
+		{"frankfurter day with a start_date", "/v1/2025-05-08", 200, jsonType, nil, `{"amount":1,"base":"EUR","date":"2025-05-08","start_date":"2025-05-08","rates":{}}`},
+		{"frankfurter range without days", "/v1/2025-05-08..", 200, jsonType, nil, `{"amount":1,"base":"EUR","start_date":"2025-05-08","end_date":"2025-05-09","rates":{}}`},
+		{"frankfurter error as a problem", "/v1/latest", 422, "application/problem+json", nil, `{"type":"about:blank","title":"x","status":422}`},
+		{"frankfurter error with more members", "/v1/latest", 404, jsonType, nil, `{"message":"not found","status":404}`},
 		{"health unhealthy", "/health", 200, jsonType, nil, `{"status":"sick","host_ip":"10.0.1.23","timestamp":"2025-05-12T13:20:00Z","version":"1","rates":{"date":"2025-05-09","source":"ecb","stale":false,"expected":"2025-05-09","age_seconds":1}}`},
 		{"timeseries with a string rate", "/timeseries?start_date=2025-05-09", 200, jsonType, nil, `{"base":"EUR","start_date":"2025-05-09","end_date":"2025-05-09","stale":false,"rates":{"2025-05-09":{"USD":"1.125"}}}`},
 		{"timeseries keyed by a non-date", "/timeseries?start_date=2025-05-09", 200, jsonType, nil, `{"base":"EUR","start_date":"2025-05-09","end_date":"2025-05-09","stale":false,"rates":{"May 9":{"USD":1.125}}}`},
