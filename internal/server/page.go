@@ -14,7 +14,7 @@ import (
 // allows scripts and styles from this origin only ('self', no inline code),
 // so each lives in a file of its own, served by the routes below.
 //
-//go:embed page/index.html.tmpl page/page.js page/page.css page/docs.js page/docs.css
+//go:embed page/index.html.tmpl page/page.js page/page.css page/docs.js page/docs.css page/icon.svg
 var pageFiles embed.FS
 
 // pageCSP is the policy of the converter page: everything from this origin,
@@ -53,6 +53,9 @@ var pageAssets = []pageAsset{
 	{"/assets/page.css", "page/page.css", []string{"text/css; charset=utf-8"}},
 	{"/assets/docs.js", "page/docs.js", []string{"text/javascript; charset=utf-8"}},
 	{"/assets/docs.css", "page/docs.css", []string{"text/css; charset=utf-8"}},
+	// Both pages link it: without an icon a browser asks for /favicon.ico,
+	// a 404 on every first visit.
+	{"/assets/icon.svg", "page/icon.svg", []string{"image/svg+xml"}},
 }
 
 // handlePage serves the converter page at /.
@@ -100,6 +103,7 @@ func renderPage() []byte {
 	if err := tmpl.Execute(&buf, map[string]any{
 		"Script": assetURL("/assets/page.js"),
 		"Style":  assetURL("/assets/page.css"),
+		"Icon":   assetURL("/assets/icon.svg"),
 	}); err != nil {
 		panic("render page: " + err.Error())
 	}

@@ -79,6 +79,12 @@ func TestPage(t *testing.T) {
 		}
 	}
 
+	icon := regexp.MustCompile(`<link rel="icon" href="(/assets/icon\.svg)\?v=[0-9a-f]+" type="image/svg\+xml">`).FindStringSubmatch(page)
+	if icon == nil {
+		t.Error("page links no icon: a browser would ask for /favicon.ico, a 404")
+	} else if got, want := get(t, h, icon[1]).Header().Get("Content-Type"), "image/svg+xml"; got != want {
+		t.Errorf("GET %s: Content-Type = %q, want %q", icon[1], got, want)
+	}
 	links := assetLink.FindAllStringSubmatch(page, -1)
 	if len(links) != 2 {
 		t.Fatalf("page links %d assets, want its script and style: %q", len(links), links)
@@ -142,7 +148,7 @@ func TestPageParameters(t *testing.T) {
 	if len(p.Errors) != 1 || p.Errors[0].Parameter != "amout" {
 		t.Errorf("GET /?amout=100: errors %+v, want one about amout", p.Errors)
 	}
-	for _, path := range []string{"/assets/page.js", "/assets/page.css", "/assets/docs.js", "/assets/docs.css"} {
+	for _, path := range []string{"/assets/page.js", "/assets/page.css", "/assets/docs.js", "/assets/docs.css", "/assets/icon.svg"} {
 		checkProblem(t, get(t, h, path+"?x=1"), http.StatusBadRequest)
 		rec := serve(t, h, http.MethodHead, path+"?v=anything")
 		if got, want := rec.Code, http.StatusOK; got != want || rec.Body.Len() != 0 {
