@@ -82,9 +82,17 @@ type report struct {
 		ScrollWidth int `json:"scrollWidth"`
 		Points      int `json:"points"`
 	} `json:"phone"`
-	RefusedStatus int      `json:"refusedStatus"`
-	AmountError   string   `json:"amountError"`
-	Screenshots   []string `json:"screenshots"`
+	ConsoleErrorsBeforeDocs int      `json:"consoleErrorsBeforeDocs"`
+	DocsCSP                 string   `json:"docsCSP"`
+	DocsConvertURL          string   `json:"docsConvertURL"`
+	DocsConvertShown        string   `json:"docsConvertShown"`
+	DocsPathURL             string   `json:"docsPathURL"`
+	DocsPathStatus          int      `json:"docsPathStatus"`
+	DocsPathShown           string   `json:"docsPathShown"`
+	DocsCSPViolations       []string `json:"docsCSPViolations"`
+	RefusedStatus           int      `json:"refusedStatus"`
+	AmountError             string   `json:"amountError"`
+	Screenshots             []string `json:"screenshots"`
 }
 
 // requireBrowser skips, or in CI fails, where the browser cannot run.
@@ -214,7 +222,10 @@ func TestConverterPageInChromium(t *testing.T) {
 				r.ConsoleErrorsBeforeRefusal, r.PageErrors, r.CSPViolations)
 		}
 		// After the refused amount, the browser's own note of the 400 is
-		// the only error allowed.
+		// the only error allowed, and /docs adds none.
+		if len(r.ConsoleErrors) > r.ConsoleErrorsBeforeDocs {
+			t.Errorf("console errors on /docs: %q", r.ConsoleErrors[r.ConsoleErrorsBeforeDocs:])
+		}
 		for _, e := range r.ConsoleErrors[len(r.ConsoleErrorsBeforeRefusal):] {
 			if !strings.Contains(e, "status of 400") {
 				t.Errorf("console error after the refused amount: %q", e)
@@ -346,9 +357,43 @@ func TestConverterPageInChromium(t *testing.T) {
 		}
 	})
 
+	t.Run("docs try-it forms", func(t *testing.T) {
+		if got := r.DocsCSP; got != wantCSP {
+			t.Errorf("/docs Content-Security-Policy = %q, want %q", got, wantCSP)
+		}
+		if len(r.DocsCSPViolations) > 0 {
+			t.Errorf("CSP violations on /docs: %q", r.DocsCSPViolations)
+		}
+		u, err := url.Parse(r.DocsConvertURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := u.Query().Get("amount"), sc.Amount; got != want {
+			t.Errorf("the /convert form sent amount=%q, want the typed %q (%s)", got, want, r.DocsConvertURL)
+		}
+		if u.Query().Has("date") && u.Query().Get("date") == "" {
+			t.Errorf("the /convert form sent an empty date: %s", r.DocsConvertURL)
+		}
+		// The form shows the body as the API sent it, byte for byte.
+		resp, err := ts.Client().Get(ts.URL + u.RequestURI())
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.HasSuffix(r.DocsConvertShown, string(body)) {
+			t.Errorf("the /convert form shows %q, want it to end with the body %q", r.DocsConvertShown, body)
+		}
+		if r.DocsPathURL == "" {
+			t.Error("/docs has no try-it form for /v1/{dates}")
+		} else if strings.Contains(r.DocsPathURL, "{") || strings.Contains(r.DocsPathURL, "%7B") || r.DocsPathStatus != http.StatusOK {
+			t.Errorf("the /v1/{dates} form sent %s = %d, want its path filled in and 200", r.DocsPathURL, r.DocsPathStatus)
+		}
+	})
+
 	t.Run("screenshots", func(t *testing.T) {
-		if len(r.Screenshots) != 2 {
-			t.Fatalf("screenshots %q, want desktop and phone", r.Screenshots)
+		if len(r.Screenshots) != 3 {
+			t.Fatalf("screenshots %q, want desktop, phone and /docs", r.Screenshots)
 		}
 		for _, path := range r.Screenshots {
 			b, err := os.ReadFile(path)

@@ -151,6 +151,35 @@ try {
   report.amountError = await page.locator('#amount-error').innerText();
 
   report.cspViolations = await page.evaluate(() => window.__csp);
+
+  // /docs: the try-it form of /convert, edited and sent, and the form of
+  // a path with a parameter (/v1/{dates}), sent as it is.
+  report.consoleErrorsBeforeDocs = report.consoleErrors.length;
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const docs = await page.goto(base + '/docs');
+  report.docsCSP = docs.headers()['content-security-policy'] ?? '';
+  const tryConvert = page.locator('form.try[data-path="/convert"]');
+  await tryConvert.locator('input[name="amount"]').fill(scenario.amount);
+  const docsConverted = page.waitForResponse((r) => new URL(r.url()).pathname === '/convert');
+  await tryConvert.getByRole('button', { name: 'Send' }).click();
+  report.docsConvertURL = (await docsConverted).url();
+  await tryConvert.locator('output pre').waitFor();
+  report.docsConvertShown = await tryConvert.locator('output pre').textContent();
+  const tryPath = page.locator('form.try[data-path="/v1/{dates}"]');
+  if (await tryPath.count() === 1) {
+    const pathAnswer = page.waitForResponse((r) => new URL(r.url()).pathname.startsWith('/v1/'));
+    await tryPath.getByRole('button', { name: 'Send' }).click();
+    const r = await pathAnswer;
+    report.docsPathURL = r.url();
+    report.docsPathStatus = r.status();
+    await tryPath.locator('output pre').waitFor();
+    report.docsPathShown = await tryPath.locator('output pre').textContent();
+  }
+  await tryConvert.scrollIntoViewIfNeeded();
+  const docsShot = resolve(shotDir, 'docs-try-it-1280x800.png');
+  await page.screenshot({ path: docsShot });
+  report.screenshots.push(docsShot);
+  report.docsCSPViolations = await page.evaluate(() => window.__csp);
 } catch (err) {
   report.error = String(err && err.stack ? err.stack : err);
 } finally {
