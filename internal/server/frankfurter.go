@@ -29,7 +29,10 @@ import (
 // frankfurterRoutes are the Frankfurter-compatible routes. Everything under
 // /v1/ is one wildcard route: the mux cannot tell a date from a range inside
 // a segment, and a literal /v1/latest beside GET /v1/{x} would conflict with
-// the method-less pattern routes.go registers for each path.
+// the method-less pattern routes.go registers for each path. That
+// method-less /v1/{segment} also answers 405, not 404, to a POST to any
+// /v1/ path; frankfurterFallback, once routes.go's "/" uses it, serves the
+// date paths instead, and this list keeps only the literal paths.
 func frankfurterRoutes(cfg Config) []route {
 	f := &frankfurter{logger: cfg.Logger, store: cfg.Rates, now: cfg.Now, notFound: handleNotFound()}
 	return []route{
