@@ -37,7 +37,9 @@ func frankfurterRoutes(cfg Config) []route {
 	f := &frankfurter{logger: cfg.Logger, store: cfg.Rates, now: cfg.Now, notFound: handleNotFound()}
 	return []route{
 		{"/latest", f.serve(f.latest)},
-		{"/v1/{segment}", http.HandlerFunc(f.v1)},
+		{"/v1/latest", f.serve(f.latest)},
+		{"/v1/current", f.serve(f.latest)},
+		{"/v1/currencies", f.serve(f.currencies)},
 	}
 }
 
@@ -60,6 +62,12 @@ func frankfurterFallback(cfg Config, next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// The mux matched "/"; the access line and its metrics name the
+		// route the way the spec does, not "unmatched".
+		r.Pattern = "/{dates}"
+		if v1 {
+			r.Pattern = "/v1/{dates}"
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			handleMethodNotAllowed().ServeHTTP(w, r)
 			return
@@ -73,22 +81,6 @@ type frankfurter struct {
 	store    Rates
 	now      func() time.Time
 	notFound http.Handler
-}
-
-// v1 dispatches the one segment after /v1/. A segment that is none of
-// Frankfurter's is an unknown path, answered exactly as one.
-func (f *frankfurter) v1(w http.ResponseWriter, r *http.Request) {
-	switch segment := r.PathValue("segment"); {
-	// Frankfurter's router matches /latest|current/ for the newest rates.
-	case segment == "latest" || segment == "current":
-		f.serve(f.latest).ServeHTTP(w, r)
-	case segment == "currencies":
-		f.serve(f.currencies).ServeHTTP(w, r)
-	case datePath(segment):
-		f.serveDatePath(w, r, segment)
-	default:
-		f.notFound.ServeHTTP(w, r)
-	}
 }
 
 func (f *frankfurter) serveDatePath(w http.ResponseWriter, r *http.Request, segment string) {

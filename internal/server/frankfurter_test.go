@@ -685,3 +685,43 @@ func TestFrankfurterBodyReadableByEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestFrankfurterUnprefixed: api.frankfurter.app's paths, without /v1,
+// answer exactly as under /v1/.
+func TestFrankfurterUnprefixed(t *testing.T) {
+	h, _ := newHandler(t, frWithSnapshot(t))
+	for _, path := range []string{
+		"/2024-12-24?from=GBP&to=CHF&amount=100", "/2024-12-25", "/2024-12-28..2025-01-03?symbols=USD",
+		"/2025-05-01..", "/2010-31-01", "/1999-01-01", "/2024-12-24?base=XYZ",
+	} {
+		want, got := get(t, h, "/v1"+path), get(t, h, path)
+		if got.Code != want.Code || got.Body.String() != want.Body.String() || got.Header().Get("ETag") != want.Header().Get("ETag") {
+			t.Errorf("GET %s = %d %s, want /v1%s's %d %s", path, got.Code, got.Body, path, want.Code, want.Body)
+		}
+	}
+	checkProblem(t, serve(t, h, http.MethodPost, "/2024-12-24"), http.StatusMethodNotAllowed)
+	for _, target := range []string{"/v1/convert", "/nope", "/v12024-12-24", "/2024-12-24/x"} {
+		checkProblem(t, serve(t, h, http.MethodPost, target), http.StatusNotFound)
+	}
+}
+
+// TestFrankfurterDatePathsNameTheirRoute: the fallback serves the date
+// paths, and their access lines name the route as the spec does, so the
+// per-route metrics do not count them as unmatched.
+func TestFrankfurterDatePathsNameTheirRoute(t *testing.T) {
+	for _, tt := range []struct{ target, route string }{
+		{"/v1/2024-12-24", "/v1/{dates}"},
+		{"/2024-12-24..2024-12-31", "/{dates}"},
+		{"/nope", "unmatched"},
+	} {
+		h, logs := newHandler(t, frWithSnapshot(t))
+		get(t, h, tt.target)
+		lines := logs.lines(t)
+		if len(lines) != 1 {
+			t.Fatalf("GET %s: %d log lines, want 1", tt.target, len(lines))
+		}
+		if got := lines[0]["route"]; got != tt.route {
+			t.Errorf("GET %s: route = %v, want %q", tt.target, got, tt.route)
+		}
+	}
+}

@@ -422,6 +422,8 @@ func checkHostileResponse(c hostileCase, r hostileResponse) []string {
 		fail("status %d: a server error", r.status)
 	case c.want != nil && !slices.Contains(c.want, r.status):
 		fail("status %d, want one of %v", r.status, c.want)
+	case r.status == http.StatusUnprocessableEntity && hostileFrankfurterError(c, r):
+		// Frankfurter's own status for a parameter it cannot read.
 	case !slices.Contains(hostileStatuses, r.status):
 		fail("status %d is not one the API answers with", r.status)
 	}
@@ -450,6 +452,8 @@ func checkHostileResponse(c hostileCase, r hostileResponse) []string {
 	}
 	head := c.method == http.MethodHead
 	switch {
+	case r.status >= 400 && r.status < 500 && hostileFrankfurterError(c, r):
+		bad = append(bad, checkHostileFrankfurterError(r, head)...)
 	case r.status >= 400 && r.status < 500:
 		bad = append(bad, checkHostileProblem(r, id, head)...)
 		if r.status == http.StatusMethodNotAllowed && r.header.Get("Allow") != "GET, HEAD" {
@@ -462,6 +466,7 @@ func checkHostileResponse(c hostileCase, r hostileResponse) []string {
 		ct := r.header.Get("Content-Type")
 		switch {
 		case strings.HasPrefix(ct, "text/html") && hostileHTMLPage(c.target):
+		case strings.HasPrefix(c.target, "/assets/") && (strings.HasPrefix(ct, "text/") || strings.HasPrefix(ct, "image/svg+xml")):
 		case !strings.HasPrefix(ct, "application/json"):
 			fail("200 Content-Type = %q, want application/json", ct)
 		case !head && !json.Valid(r.body):
@@ -507,6 +512,45 @@ func hostileHTMLPage(target string) bool {
 	}
 	clean := path.Clean(p)
 	return clean == "/" || clean == "/docs"
+}
+
+// hostileFrankfurterError reports whether r is an error of a Frankfurter
+// route, which answers in Frankfurter's shape ({"message": ...}) rather than
+// as a problem: /latest and what is under /v1/ or a date path, except the
+// unknown paths there, which are problems like any other.
+func hostileFrankfurterError(c hostileCase, r hostileResponse) bool {
+	p, _, _ := strings.Cut(c.target, "?")
+	frankfurter := p == "/latest" || strings.HasPrefix(p, "/v1/") || strings.HasPrefix(p, "/1") || strings.HasPrefix(p, "/2")
+	return frankfurter && r.status != http.StatusMethodNotAllowed &&
+		strings.HasPrefix(r.header.Get("Content-Type"), "application/json")
+}
+
+// checkHostileFrankfurterError checks a 4xx of a Frankfurter route: 404 or
+// 422, uncacheable, one non-empty message.
+func checkHostileFrankfurterError(r hostileResponse, head bool) []string {
+	var bad []string
+	fail := func(format string, args ...any) { bad = append(bad, fmt.Sprintf(format, args...)) }
+	if r.status != http.StatusNotFound && r.status != http.StatusUnprocessableEntity {
+		fail("Frankfurter error status %d, want 404 or 422", r.status)
+	}
+	if got, want := r.header.Get("Content-Type"), "application/json; charset=utf-8"; got != want {
+		fail("%d Content-Type = %q, want %q", r.status, got, want)
+	}
+	if got, want := r.header.Get("Cache-Control"), "no-store"; got != want {
+		fail("%d Cache-Control = %q, want %q", r.status, got, want)
+	}
+	if head {
+		return bad
+	}
+	var body struct {
+		Message string `json:"message"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(r.body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&body); err != nil || body.Message == "" {
+		fail("%d body is not Frankfurter's {\"message\"}: %v %q", r.status, err, r.body)
+	}
+	return bad
 }
 
 // checkHostileProblem checks a 4xx: an uncacheable RFC 9457 problem whose
@@ -1171,14 +1215,16 @@ func (g *hostileGen) validOfLength(n int) string {
 func (g *hostileGen) oddMethod() hostileCase {
 	method := g.pick("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OPTIONS", "OPTIONS", "TRACE", "CONNECT", "FOO", "get",
 		"Get", "PROPFIND", "M-SEARCH", "BREW", "X", "QUERY", strings.Repeat("Z", 100), "HEAD")
-	path := g.pick("/convert", "/rates", "/currencies", "/health", "/openapi.json", "/docs", "/", "/nope", "/convert/")
+	path := g.pick("/convert", "/rates", "/currencies", "/health", "/openapi.json", "/docs", "/", "/nope", "/convert/",
+		"/timeseries", "/fluctuation", "/latest", "/v1/latest", "/v1/currencies", "/v1/2020-03-13", "/2020-03-13..2020-03-16",
+		"/v1/nope", "/assets/page.js")
 	target := path
 	if g.chance(0.5) {
 		target += "?from=USD&to=EUR"
 	}
 	c := hostileCase{method: method, target: target}
 	switch path {
-	case "/", "/nope", "/convert/":
+	case "/nope", "/convert/", "/v1/nope":
 		c.want = []int{404}
 	default:
 		c.want = []int{405}
@@ -1187,8 +1233,10 @@ func (g *hostileGen) oddMethod() hostileCase {
 		c.want = []int{200, 400}
 		if path == "/" {
 			c.want = []int{200} // the converter page; from and to are its parameters
-		} else if path == "/nope" || path == "/convert/" {
+		} else if path == "/nope" || path == "/convert/" || path == "/v1/nope" {
 			c.want = []int{404}
+		} else if strings.HasPrefix(path, "/v1/") || path == "/latest" || strings.HasPrefix(path, "/20") {
+			c.want = []int{200, 422} // Frankfurter's routes: its 422 for a bad parameter
 		}
 	}
 	if method == "CONNECT" && g.chance(0.5) {

@@ -28,7 +28,7 @@ import (
 
 // routes are the paths the service serves; the spec must describe exactly
 // these.
-var routes = []string{"/", "/assets/docs.css", "/assets/docs.js", "/assets/icon.svg", "/assets/page.css", "/assets/page.js", "/convert", "/currencies", "/docs", "/fluctuation", "/health", "/latest", "/openapi.json", "/rates", "/timeseries", "/v1/currencies", "/v1/latest", "/v1/{dates}"}
+var routes = []string{"/", "/assets/docs.css", "/assets/docs.js", "/assets/icon.svg", "/assets/page.css", "/assets/page.js", "/convert", "/currencies", "/docs", "/fluctuation", "/health", "/latest", "/openapi.json", "/rates", "/timeseries", "/v1/currencies", "/v1/latest", "/v1/{dates}", "/{dates}"}
 
 // spec is the document the service serves, parsed, with a validator.
 type spec struct {
@@ -93,21 +93,10 @@ func TestOpenAPIDocument(t *testing.T) {
 			t.Errorf("GET %s = %d, want %d", target, got, want)
 		}
 		// A registered route answers other methods with 405, an unknown path with 404.
-		if got, want := serve(t, h, http.MethodPost, examplePath(t, s, p)).Code, otherMethodStatus(p); got != want {
+		if got, want := serve(t, h, http.MethodPost, examplePath(t, s, p)).Code, http.StatusMethodNotAllowed; got != want {
 			t.Errorf("POST %s = %d, want %d: not a registered route", p, got, want)
 		}
 	}
-}
-
-// otherMethodStatus is what a route answers to a method other than GET and
-// HEAD: 405, except the page at /, which routes.go registers as GET /{$}
-// only, so other methods fall through to the 404 of "/". (A method-less
-// "/{$}" answering 405 there would make / like every other route.)
-func otherMethodStatus(path string) int {
-	if path == "/" {
-		return http.StatusNotFound
-	}
-	return http.StatusMethodNotAllowed
 }
 
 // examplePath fills each path parameter of the template path (/v1/{dates})
@@ -216,6 +205,9 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 		tc{"frankfurter date", fresh, "/v1/2020-03-14?base=USD", nil, 200},
 		tc{"frankfurter range", fresh, "/v1/2007-12-29..2020-03-16?to=GBP,JPY", nil, 200},
 		tc{"frankfurter open range", fresh, "/v1/2020-03-13..?amount=.5", nil, 200},
+		tc{"frankfurter date unprefixed", fresh, "/2020-03-14?from=USD&to=GBP", nil, 200},
+		tc{"frankfurter range unprefixed", fresh, "/2020-03-13..2020-03-16", nil, 200},
+		tc{"frankfurter unprefixed unprocessable", fresh, "/2020-02-30", nil, 422},
 		tc{"frankfurter currencies", fresh, "/v1/currencies", nil, 200},
 		tc{"frankfurter no rate", fresh, "/v1/latest?to=CYP", nil, 404},
 		tc{"frankfurter before 1999", fresh, "/v1/1999-01-01", nil, 404},
@@ -243,7 +235,7 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 }
 
 // examplePaths are requests for the routes that are path templates.
-var examplePaths = map[string]string{"/v1/{dates}": "/v1/2020-03-13..2020-03-16"}
+var examplePaths = map[string]string{"/v1/{dates}": "/v1/2020-03-13..2020-03-16", "/{dates}": "/2020-03-13..2020-03-16"}
 
 // validQuery makes a 200 request for each route.
 var validQuery = map[string]string{"/convert": "from=USD&to=EUR", "/timeseries": "start_date=2020-03-13", "/fluctuation": "start_date=2020-03-13"}
@@ -328,9 +320,13 @@ func TestOpenAPIProblemsOutsideOperations(t *testing.T) {
 	}
 	for _, p := range routes {
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
-			status := otherMethodStatus(p)
+			status := http.StatusMethodNotAllowed
 			t.Run(strconv.Itoa(status)+" "+method+" "+p, func(t *testing.T) {
-				rec := serve(t, h, method, p)
+				target := p
+				if e, found := examplePaths[p]; found {
+					target = e
+				}
+				rec := serve(t, h, method, target)
 				if got, want := rec.Code, status; got != want {
 					t.Fatalf("status = %d, want %d", got, want)
 				}

@@ -29,5 +29,6 @@ func addRoutes(mux *http.ServeMux, cfg Config) {
 		mux.Handle(rt.path, handleMethodNotAllowed())
 	}
 	mux.Handle("GET /{$}", handlePage(cfg)) // page.go: the converter page
-	mux.Handle("/", handleNotFound())
+	mux.Handle("/{$}", handleMethodNotAllowed())
+	mux.Handle("/", frankfurterFallback(cfg, handleNotFound())) // frankfurter.go: /{date}, /{start}..{end}, /v1/{date}, ...
 }
