@@ -143,10 +143,21 @@ func TestPageParameters(t *testing.T) {
 			t.Errorf("GET %s = %d, want %d", target, got, want)
 		}
 	}
-	// Anything else is a typo, refused as on every route.
-	p := checkProblem(t, get(t, h, "/?amout=100"), http.StatusBadRequest)
-	if len(p.Errors) != 1 || p.Errors[0].Parameter != "amout" {
-		t.Errorf("GET /?amout=100: errors %+v, want one about amout", p.Errors)
+	// Anything else is the page too: a shared link gets tracking
+	// parameters appended, and the server reads none of the query.
+	for _, target := range []string{
+		"/?fbclid=IwAR0abc",
+		"/?amount=100&from=USD&to=EUR&utm_source=news&utm_medium=email",
+		"/?amout=100",
+		"/?%zz",
+	} {
+		rec := get(t, h, target)
+		if got, want := rec.Code, http.StatusOK; got != want {
+			t.Errorf("GET %s = %d, want %d", target, got, want)
+		}
+		if got, want := rec.Header().Get("Content-Type"), "text/html; charset=utf-8"; got != want {
+			t.Errorf("GET %s: Content-Type = %q, want %q", target, got, want)
+		}
 	}
 	for _, path := range []string{"/assets/page.js", "/assets/page.css", "/assets/docs.js", "/assets/docs.css", "/assets/icon.svg"} {
 		checkProblem(t, get(t, h, path+"?x=1"), http.StatusBadRequest)
