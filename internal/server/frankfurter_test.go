@@ -725,3 +725,17 @@ func TestFrankfurterDatePathsNameTheirRoute(t *testing.T) {
 		}
 	}
 }
+
+// TestFrankfurterRangeAfterNewest: a range starting after the newest
+// publication (a weekend, or today before 16:00) answers that publication,
+// as Frankfurter's between takes the publication in force on its start.
+func TestFrankfurterRangeAfterNewest(t *testing.T) {
+	h, _ := newHandler(t)
+	want := `{"amount":1,"base":"EUR","start_date":"2025-05-09","end_date":"2025-05-09","rates":{"2025-05-09":{"USD":1.125}}}` + "\n"
+	for _, target := range []string{"/v1/2025-05-10..?symbols=USD", "/v1/2025-05-10..2025-05-11?symbols=USD", "/v1/2025-05-12..?symbols=USD", "/2025-05-11..2025-05-12?symbols=USD"} {
+		rec := get(t, h, target)
+		if rec.Code != http.StatusOK || rec.Body.String() != want {
+			t.Errorf("GET %s = %d %s, want 200 %s", target, rec.Code, rec.Body, want)
+		}
+	}
+}
