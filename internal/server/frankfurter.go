@@ -412,6 +412,10 @@ func (f *frankfurter) series(w http.ResponseWriter, r *http.Request, startText, 
 	if end == 0 || end > found.History.Latest() {
 		end = found.History.Latest()
 	}
+	// A start after the newest publication (a weekend, today before 16:00)
+	// is in force from it: Frankfurter's between starts at the publication
+	// on or before start.
+	start = min(start, end)
 	rng := found.History.Range(start, end)
 	if rng.Len() == 0 {
 		p.notFound("not found: no ECB rates from " + start.String() + " to " + end.String())
