@@ -36,11 +36,6 @@ var (
 	headerPageCSP   = []string{pageCSP}
 )
 
-// pageParams are the page's own query parameters: a shared link prefills the
-// form. The server does not read their values; the page's script sends them
-// to /convert, which validates them, and shows its problems.
-var pageParams = []string{"amount", "from", "to", "date", "range"}
-
 // pageAsset is one embedded file served under /assets/.
 type pageAsset struct {
 	path        string // the route
@@ -61,11 +56,12 @@ var pageAssets = []pageAsset{
 // handlePage serves the converter page at /.
 func handlePage(cfg Config) http.Handler {
 	page := renderPage()
+	// The server reads none of the query string, so any is the page: a
+	// shared link gets fbclid or utm_* appended, and a typo in the page's own
+	// parameters (amount, from, to, date, range) only leaves a field at its
+	// default. The script reads those, and sends them to /convert, which
+	// judges them and whose problems the page shows.
 	return serveAPI(cfg.Logger, func(w http.ResponseWriter, r *http.Request) error {
-		q := parseQuery(r, pageParams...)
-		if err := q.err(); err != nil {
-			return err
-		}
 		w.Header()["Content-Security-Policy"] = headerPageCSP
 		writeBody(w, r, headerHTML, page, headerPageCache)
 		return nil
