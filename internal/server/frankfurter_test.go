@@ -739,3 +739,23 @@ func TestFrankfurterRangeAfterNewest(t *testing.T) {
 		}
 	}
 }
+
+// TestFrankfurterLargeAmountsKeepMinorUnits: a value rounds at 12
+// significant digits or at the target's minor units, whichever keeps more,
+// so a large amount loses none of the digits /convert gives it (Python's
+// decimal module: 999999999999999.999999 × 163.36 ÷ 18606.59 =
+// 8779685047072.032..., × 1.1252 ÷ 18606.59 = 60473197936.860...).
+func TestFrankfurterLargeAmountsKeepMinorUnits(t *testing.T) {
+	h, _ := newHandler(t, frWithSnapshot(t))
+	const amount = "999999999999999.999999"
+	d := frGetDay(t, h, "/v1/2025-05-09?amount="+amount+"&from=IDR&to=JPY,USD")
+	for code, want := range map[string]string{"JPY": "8779685047072", "USD": "60473197936.86"} {
+		if got := string(d.Rates[code]); got != want {
+			t.Errorf("%s IDR in %s = %s, want %s", amount, code, got, want)
+		}
+		conv := decodeNumbers(t, get(t, h, "/convert?amount="+amount+"&from=IDR&to="+code+"&date=2025-05-09").Body.Bytes())
+		if frRat(t, string(d.Rates[code])).Cmp(frRat(t, string(conv["converted"].(json.Number)))) != 0 {
+			t.Errorf("%s IDR in %s = %s, /convert says %s", amount, code, d.Rates[code], conv["converted"])
+		}
+	}
+}
