@@ -509,13 +509,11 @@ func TestFrankfurterErrors(t *testing.T) {
 		{"/v1/latest?amount=0x10", 422, []string{"invalid amount"}},
 		{"/v1/latest?amount=1e15", 422, []string{"invalid amount", "15 digits"}},
 		{"/v1/latest?amount=", 422, []string{"invalid amount"}},
-		{"/v1/latest?symbol=USD", 422, []string{"symbol is not a parameter", "symbols"}},
-		{"/v1/latest?from=USD&base=GBP", 422, []string{"from and base"}},
-		{"/v1/latest?to=USD&symbols=GBP", 422, []string{"to and symbols"}},
 		{"/v1/latest?amount=1&amount=2", 422, []string{"amount must be given at most once"}},
 		{"/v1/latest?from=%zz", 422, []string{"not a valid URL query string"}},
-		{"/v1/currencies?base=USD", 422, []string{"base is not a parameter"}},
-		{"/v1/2024-01-01..?amount=0&x=1", 422, []string{"invalid amount", "x is not a parameter"}},
+		{"/v1/latest?to=USD&to=GBP", 422, []string{"to must be given at most once"}},
+		{"/v1/2024-12-24?_=1&x=%zz", 422, []string{"not a valid URL query string"}},
+		{"/v1/currencies?x=%zz", 422, []string{"not a valid URL query string"}},
 		// A 422 carries the 404s found with it.
 		{"/v1/2024-02-30?amount=0&to=XY", 422, []string{"invalid date", "invalid amount", `"XY" is not a three-letter`}},
 		// Nothing to answer: 404, as Frankfurter's "not found".
@@ -757,5 +755,34 @@ func TestFrankfurterLargeAmountsKeepMinorUnits(t *testing.T) {
 		if frRat(t, string(d.Rates[code])).Cmp(frRat(t, string(conv["converted"].(json.Number)))) != 0 {
 			t.Errorf("%s IDR in %s = %s, /convert says %s", amount, code, d.Rates[code], conv["converted"])
 		}
+	}
+}
+
+// TestFrankfurterIgnoresUnknownParameters: as Frankfurter, the routes read
+// only their own parameters, so a cache buster such as jQuery's _=<time>
+// changes nothing; from wins over base and to over symbols, as
+// Frankfurter's values_at(:from, :base).compact.first.
+func TestFrankfurterIgnoresUnknownParameters(t *testing.T) {
+	h, _ := newHandler(t, frWithSnapshot(t))
+	for _, p := range [][2]string{
+		{"/v1/2024-12-24?_=12345", "/v1/2024-12-24"},
+		{"/2024-12-24?_=1&_=2&callback=x", "/2024-12-24"},
+		{"/v1/latest?symbol=USD&date=2024-01-02", "/v1/latest"},
+		{"/latest?from=GBP&to=USD&x=1", "/latest?from=GBP&to=USD"},
+		{"/v1/2024-12-02..2024-12-06?to=USD&_=1", "/v1/2024-12-02..2024-12-06?to=USD"},
+		{"/v1/currencies?_=12345&base=USD", "/v1/currencies"},
+		{"/v1/latest?from=USD&base=GBP", "/v1/latest?from=USD"},
+		{"/v1/latest?base=GBP&from=USD", "/v1/latest?from=USD"},
+		{"/v1/2024-12-24?to=USD&symbols=GBP", "/v1/2024-12-24?to=USD"},
+		{"/v1/2024-12-24..2024-12-27?symbols=GBP&to=USD&base=CHF&from=JPY", "/v1/2024-12-24..2024-12-27?from=JPY&to=USD"},
+	} {
+		got, want := get(t, h, p[0]), get(t, h, p[1])
+		if want.Code != http.StatusOK || got.Code != want.Code || got.Body.String() != want.Body.String() {
+			t.Errorf("GET %s = %d %s, want %s's 200 %s (%d)", p[0], got.Code, got.Body, p[1], want.Body, want.Code)
+		}
+	}
+	msg := checkFrankfurterError(t, get(t, h, "/v1/2024-01-01..?amount=0&x=1"), http.StatusUnprocessableEntity)
+	if !strings.Contains(msg, "invalid amount") || strings.Contains(msg, "x ") {
+		t.Errorf("message %q, want only the invalid amount", msg)
 	}
 }
