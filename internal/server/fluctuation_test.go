@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"testing"
@@ -139,9 +140,20 @@ func TestFluctuationEdges(t *testing.T) {
 	if want := []string{"EUR", "JPY", "USD"}; !slices.Equal(codes, want) || got.EndDate != "2025-05-09" {
 		t.Errorf("default symbols %v to %s, want %v to 2025-05-09", codes, got.EndDate, want)
 	}
-	// An empty list: only the base asked for.
-	if got, _ := getFluctuation(t, h, "/fluctuation?base=GBP&symbols=GBP&start_date=2020-03-13"); len(got.Rates) != 0 {
-		t.Errorf("symbols=GBP with base GBP: %v, want none", got.Rates)
+	// The base asked for is 1 on both ends, and nothing changed.
+	for _, target := range []string{
+		"/fluctuation?base=GBP&symbols=GBP&start_date=2020-03-13",
+		"/fluctuation?base=EUR&symbols=EUR&start_date=2007-12-31&end_date=2025-05-09",
+		"/fluctuation?base=usd&symbols=USD,usd&start_date=1999-01-04",
+	} {
+		got, _ := getFluctuation(t, h, target)
+		want := map[string]fluctuationEntry{got.Base: {"1", "1", "0", "0.0000"}}
+		if !maps.Equal(got.Rates, want) {
+			t.Errorf("%s: rates %v, want %v", target, got.Rates, want)
+		}
+	}
+	if got, _ := getFluctuation(t, h, "/fluctuation?base=GBP&symbols=USD,GBP&start_date=2025-05-08"); len(got.Rates) != 2 || got.Rates["GBP"].StartRate != "1" || got.Rates["USD"].StartRate != "1.33632923368" {
+		t.Errorf("symbols=USD,GBP with base GBP: %v, want GBP at 1 beside USD", got.Rates)
 	}
 
 	for _, tt := range []struct {

@@ -215,12 +215,13 @@ func TestTimeseriesRepeatsRatesOnEveryPublication(t *testing.T) {
 		t.Fatalf("dates = %v, want %v", got.dates(), want)
 	}
 	for _, day := range got.days {
-		// The base is left out, as /rates leaves it out; the rest are in
-		// code order whatever order symbols listed them in.
-		if want := []string{"EUR", "GBP", "JPY"}; !slices.Equal(day.codes, want) {
+		// The base, asked for, is 1; all are in code order whatever order
+		// symbols listed them in.
+		if want := []string{"EUR", "GBP", "JPY", "USD"}; !slices.Equal(day.codes, want) {
 			t.Errorf("%s: codes %v, want %v", day.date, day.codes, want)
 		}
 		peer := seriesRatesOn(t, h, "USD", day.date)
+		peer["USD"] = json.Number("1") // /rates leaves its base out
 		for i, code := range day.codes {
 			if want := peer[code].(json.Number); day.values[i] != want {
 				t.Errorf("%s %s = %s, /rates says %s", day.date, code, day.values[i], want)
@@ -234,6 +235,52 @@ func TestTimeseriesRepeatsRatesOnEveryPublication(t *testing.T) {
 	}
 	if v, _ := got.rate("2025-05-09", "GBP"); v != "0.752" {
 		t.Errorf("2025-05-09 GBP = %s, want 0.752 (0.846 / 1.125)", v)
+	}
+}
+
+// TestSeriesBaseAsSymbol: a base asked for in symbols is answered at rate
+// 1 on every publication where the base has a rate, as /convert answers a
+// same-currency pair; without symbols it stays out, as /rates leaves it out.
+func TestSeriesBaseAsSymbol(t *testing.T) {
+	h, _ := newHandler(t)
+	for _, tt := range []struct {
+		target string
+		want   map[string][]string // date -> codes with rate 1
+	}{
+		{"/timeseries?start_date=2020-03-13&end_date=2020-03-16&base=USD&symbols=USD",
+			map[string][]string{"2020-03-13": {"USD"}, "2020-03-16": {"USD"}}},
+		{"/timeseries?start_date=2020-03-13&end_date=2020-03-16&symbols=EUR",
+			map[string][]string{"2020-03-13": {"EUR"}, "2020-03-16": {"EUR"}}},
+		// CYP, withdrawn after 2007: 1 while it was published, then days
+		// without a rate for the base, empty as before.
+		{"/timeseries?start_date=2007-12-28&end_date=2020-03-13&base=cyp&symbols=CYP",
+			map[string][]string{"2007-12-28": {"CYP"}, "2007-12-31": {"CYP"}, "2020-03-13": nil}},
+	} {
+		got := getTimeseries(t, h, tt.target)
+		if len(got.days) != len(tt.want) {
+			t.Errorf("%s: dates %v, want %d", tt.target, got.dates(), len(tt.want))
+		}
+		for _, day := range got.days {
+			want, ok := tt.want[day.date]
+			if !ok || !slices.Equal(day.codes, want) {
+				t.Errorf("%s: %s codes %v, want %v", tt.target, day.date, day.codes, want)
+				continue
+			}
+			for i, v := range day.values {
+				if v != "1" {
+					t.Errorf("%s: %s %s = %s, want 1", tt.target, day.date, day.codes[i], v)
+				}
+			}
+		}
+	}
+	rec := get(t, h, "/timeseries?format=csv&base=GBP&symbols=USD,GBP&start_date=2025-05-08&end_date=2025-05-09")
+	if got, want := rec.Body.String(), "date,GBP,USD\r\n2025-05-08,1,1.33632923368\r\n2025-05-09,1,1.32978723404\r\n"; got != want {
+		t.Errorf("CSV = %q, want %q", got, want)
+	}
+	// Without symbols the base stays out.
+	got := getTimeseries(t, h, "/timeseries?start_date=2025-05-09&base=USD")
+	if len(got.days) != 1 || !slices.Equal(got.days[0].codes, []string{"EUR", "GBP", "JPY"}) {
+		t.Errorf("no symbols: days %+v, want EUR, GBP, JPY on 2025-05-09", got.days)
 	}
 }
 
