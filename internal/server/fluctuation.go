@@ -67,8 +67,9 @@ func handleFluctuation(logger *slog.Logger, store Rates, now func() time.Time) h
 
 // fluctuationSymbols checks base and symbols against the first and last
 // publications of the range, the two a fluctuation compares, and returns
-// the currencies it holds: those asked for, or every one with a rate on
-// both, in code order and without the base. A currency without a rate on
+// the currencies it holds, in code order: those asked for, the base
+// included when asked for (1 on both ends, no change), or every one with a
+// rate on both but the base. A currency without a rate on
 // either end is refused rather than compared on other days: the answer's
 // start_date and end_date hold for every currency in it.
 func (q *query) fluctuationSymbols(s seriesRange) []currency.Code {
@@ -87,9 +88,7 @@ func (q *query) fluctuationSymbols(s seriesRange) []currency.Code {
 	if s.asked != nil {
 		for _, code := range s.asked {
 			check("symbols", code)
-			if code != s.base {
-				out = append(out, code)
-			}
+			out = append(out, code)
 		}
 	} else {
 		for _, code := range first.Codes() {

@@ -102,29 +102,32 @@ func (s seriesRange) noRateIn(code currency.Code) string {
 }
 
 // seriesSymbols checks base and symbols against every publication of the
-// range, and returns the currencies a time series holds: those asked for,
-// or every one with a rate somewhere in the range, in code order and
-// without the base (as /rates leaves it out). A currency asked for must
-// have a rate on at least one publication of the range; on the others it
-// is simply absent, as the ECB published nothing for it.
+// range, and returns the currencies a time series holds, in code order:
+// those asked for, the base included when asked for (its rate is 1 on every
+// publication where it has one, as /convert answers a same-currency pair),
+// or without symbols every one with a rate somewhere in the range but the
+// base, as /rates leaves it out. A currency asked for must have a rate on
+// at least one publication of the range; on the others it is simply
+// absent, as the ECB published nothing for it.
 func (q *query) seriesSymbols(s seriesRange) []currency.Code {
 	present := s.pubs.Codes()
 	if s.baseOK && !slices.Contains(present, s.base) {
 		q.fail("base", s.noRateIn(s.base))
 	}
-	symbols := present
+	var out []currency.Code
 	if s.asked != nil {
-		symbols = s.asked
 		for _, code := range s.asked {
 			if !slices.Contains(present, code) {
 				q.fail("symbols", s.noRateIn(code))
 			}
 		}
-	}
-	out := make([]currency.Code, 0, len(symbols))
-	for _, code := range symbols {
-		if code != s.base {
-			out = append(out, code)
+		out = slices.Clone(s.asked)
+	} else {
+		out = make([]currency.Code, 0, len(present))
+		for _, code := range present {
+			if code != s.base {
+				out = append(out, code)
+			}
 		}
 	}
 	slices.Sort(out)

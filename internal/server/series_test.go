@@ -302,8 +302,8 @@ func TestTimeseriesDefaultsAndDateSemantics(t *testing.T) {
 			"2025-05-09", "2025-05-09", []string{"2025-05-09"}, []string{"USD"}},
 		{"a withdrawn currency is in the default while it has a rate in the range", "start_date=2007-12-31&end_date=2020-03-13",
 			"2007-12-31", "2020-03-13", []string{"2007-12-31", "2020-03-13"}, []string{"CYP", "GBP", "JPY", "USD"}},
-		{"symbols of only the base: days without rates", "base=GBP&symbols=GBP&start_date=2025-05-08",
-			"2025-05-08", "2025-05-09", []string{"2025-05-08", "2025-05-09"}, nil},
+		{"symbols of only the base: the base at 1", "base=GBP&symbols=GBP&start_date=2025-05-08",
+			"2025-05-08", "2025-05-09", []string{"2025-05-08", "2025-05-09"}, []string{"GBP"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
