@@ -197,14 +197,27 @@ type frankfurterQuery struct {
 	baseOK  bool            // base was read; its rate is still to be checked
 }
 
-// parseFrankfurterQuery reads amount, from|base and to|symbols. Frankfurter
-// ignores parameters it does not know; here they are errors, as on our own
-// routes, so a typo (symbol=USD) cannot silently answer every currency.
-func parseFrankfurterQuery(r *http.Request, p *problems) frankfurterQuery {
-	q := parseQuery(r, "amount", "base", "from", "symbols", "to")
+// frankfurterParams are the parameters the Frankfurter routes read.
+var frankfurterParams = []string{"amount", "base", "from", "symbols", "to"}
+
+// frankfurterQueryErrors reports the problems of the query string itself
+// (malformed, or one of known given twice: ambiguous). Frankfurter ignores
+// parameters it does not know, and so do its routes here: a client's cache
+// buster (jQuery's _=<time>) must not turn an answer into an error.
+func frankfurterQueryErrors(r *http.Request, p *problems, known ...string) query {
+	q := parseQuery(r, known...)
 	for _, e := range q.errs {
-		p.invalid(e.Parameter + " " + e.Detail)
+		if e.Parameter == "query" || slices.Contains(known, e.Parameter) {
+			p.invalid(e.Parameter + " " + e.Detail)
+		}
 	}
+	return q
+}
+
+// parseFrankfurterQuery reads amount, from|base and to|symbols; any other
+// parameter is ignored, as Frankfurter does.
+func parseFrankfurterQuery(r *http.Request, p *problems) frankfurterQuery {
+	q := frankfurterQueryErrors(r, p, frankfurterParams...)
 	out := frankfurterQuery{amount: *apd.New(1, 0), base: currency.EUR, baseOK: true}
 	if s, ok := q.raw("amount"); ok {
 		d, err := currency.ParseAmount(s)
@@ -218,10 +231,10 @@ func parseFrankfurterQuery(r *http.Request, p *problems) frankfurterQuery {
 			out.amount = d
 		}
 	}
-	if s, ok := alias(q, p, "from", "base"); ok {
+	if s, ok := alias(q, "from", "base"); ok {
 		out.base, out.baseOK = parseFrankfurterCode(p, s)
 	}
-	if s, ok := alias(q, p, "to", "symbols"); ok {
+	if s, ok := alias(q, "to", "symbols"); ok {
 		out.symbols = []currency.Code{}
 		for part := range strings.SplitSeq(s, ",") {
 			if code, ok := parseFrankfurterCode(p, part); ok && !slices.Contains(out.symbols, code) {
@@ -232,18 +245,13 @@ func parseFrankfurterQuery(r *http.Request, p *problems) frankfurterQuery {
 	return out
 }
 
-// alias reads a parameter that has two names: Frankfurter takes either.
-func alias(q query, p *problems, name, other string) (string, bool) {
-	v, ok := q.raw(name)
-	w, otherOK := q.raw(other)
-	switch {
-	case ok && otherOK:
-		p.invalid(name + " and " + other + " are one parameter: give one of them")
-		return "", false
-	case otherOK:
-		return w, true
+// alias reads a parameter that has two names: Frankfurter takes either, and
+// name when both are given (values_at(:from, :base).compact.first).
+func alias(q query, name, other string) (string, bool) {
+	if _, n := q.lookup(name); n > 0 {
+		return q.raw(name)
 	}
-	return v, ok
+	return q.raw(other)
 }
 
 // parseFrankfurterCode reads a code, case-insensitively as Frankfurter
@@ -483,10 +491,7 @@ func writeSeries(w http.ResponseWriter, r *http.Request, rng currency.Range, q f
 // convert today. The names are the ECB's.
 func (f *frankfurter) currencies(w http.ResponseWriter, r *http.Request) error {
 	var p problems
-	q := parseQuery(r)
-	for _, e := range q.errs {
-		p.invalid(e.Parameter + " " + e.Detail)
-	}
+	frankfurterQueryErrors(r, &p)
 	if err := p.err(); err != nil {
 		return err
 	}

@@ -214,8 +214,9 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 		tc{"frankfurter empty range", fresh, "/v1/2020-03-16..2020-03-01", nil, 404},
 		tc{"frankfurter no such path", fresh, "/v1/foo", nil, 404},
 		tc{"frankfurter unprocessable", fresh, "/v1/2020-02-30?amount=0&to=XX", nil, 422},
-		tc{"frankfurter latest unprocessable", fresh, "/latest?x=1", nil, 422},
-		tc{"frankfurter currencies unprocessable", fresh, "/v1/currencies?x=1", nil, 422},
+		tc{"frankfurter latest unprocessable", fresh, "/latest?to=USD&to=GBP", nil, 422},
+		tc{"frankfurter currencies unprocessable", fresh, "/v1/currencies?x=%zz", nil, 422},
+		tc{"frankfurter unknown parameter ignored", fresh, "/v1/latest?_=12345", nil, 200},
 		tc{"frankfurter too many rates", snapshot, "/v1/1999-01-04..", nil, 422},
 	)
 	for _, p := range routes {
