@@ -78,7 +78,16 @@ type report struct {
 		Title   string   `json:"title"`
 	} `json:"chart"`
 	Location string `json:"location"`
-	Phone    struct {
+	Same     struct {
+		Status       int      `json:"status"`
+		SeriesStatus int      `json:"seriesStatus"`
+		From         string   `json:"from"`
+		To           string   `json:"to"`
+		Points       int      `json:"points"`
+		Summary      string   `json:"summary"`
+		CSP          []string `json:"csp"`
+	} `json:"same"`
+	Phone struct {
 		ScrollWidth int `json:"scrollWidth"`
 		Points      int `json:"points"`
 	} `json:"phone"`
@@ -260,6 +269,26 @@ func TestConverterPageInChromium(t *testing.T) {
 		}
 		if got, want := r.AnswerText, fmt.Sprintf("%s %s = %s %s", a["amount"], a["from"], a["converted"], a["to"]); got != want {
 			t.Errorf("answer reads %q, want %q", got, want)
+		}
+	})
+
+	t.Run("same-currency link with tracking parameters", func(t *testing.T) {
+		s := r.Same
+		if s.Status != http.StatusOK || s.SeriesStatus != http.StatusOK {
+			t.Errorf("GET /?…&fbclid= = %d, its /timeseries %d; want 200 and 200", s.Status, s.SeriesStatus)
+		}
+		if s.From != "GBP" || s.To != "GBP" {
+			t.Errorf("form prefilled %s → %s, want GBP → GBP", s.From, s.To)
+		}
+		// A month of publications, every one at 1.
+		if s.Points < 15 {
+			t.Errorf("GBP → GBP chart has %d points, want one per publication of a month", s.Points)
+		}
+		if !strings.Contains(s.Summary, "Low 1 (") || !strings.Contains(s.Summary, "High 1 (") {
+			t.Errorf("GBP → GBP chart summary %q, want low and high 1", s.Summary)
+		}
+		if len(s.CSP) > 0 {
+			t.Errorf("CSP violations %q, want none", s.CSP)
 		}
 	})
 

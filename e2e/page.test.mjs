@@ -152,6 +152,22 @@ try {
 
   report.cspViolations = await page.evaluate(() => window.__csp);
 
+  // A shared link with tracking parameters appended, for a same-currency
+  // pair: the page, and a flat chart at 1 drawn from /timeseries.
+  const sameSeries = page.waitForResponse((r) => new URL(r.url()).pathname === '/timeseries');
+  const same = await page.goto(base + '/?amount=2&from=GBP&to=GBP&range=1M&fbclid=IwAR0abc&utm_source=news');
+  report.same = { status: same.status() };
+  report.same.seriesStatus = (await sameSeries).status();
+  await page.waitForFunction(() => document.querySelector('#plot polyline') !== null &&
+    document.querySelector('#chart').getAttribute('aria-busy') === null);
+  Object.assign(report.same, await page.evaluate(() => ({
+    from: document.querySelector('#from').value,
+    to: document.querySelector('#to').value,
+    points: document.querySelector('#plot polyline').points.numberOfItems,
+    summary: document.querySelector('#chart-summary').innerText.replace(/\s+/g, ' ').trim(),
+    csp: window.__csp,
+  })));
+
   // /docs: the try-it form of /convert, edited and sent, and the form of
   // a path with a parameter (/v1/{dates}), sent as it is.
   report.consoleErrorsBeforeDocs = report.consoleErrors.length;
