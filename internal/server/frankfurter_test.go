@@ -530,8 +530,8 @@ func TestFrankfurterErrors(t *testing.T) {
 		{"/v1/latest?base=USD?callback=?", 404, []string{"not found"}},
 		{"/latest?from=CYP", 404, []string{"not found", "CYP on 2025-05-09", "1999-01-04 to 2007-12-31"}},
 		{"/v1/2020-03-16?from=GBP&to=CYP,HRK", 404, []string{"not found", "CYP on 2020-03-16"}},
-		{"/v1/2007-12-01..2008-01-31?to=CYP", 404, []string{"not found", "CYP on 2008-01-02"}},
-		{"/v1/2007-12-01..2008-01-31?from=MTL", 404, []string{"not found", "MTL on 2008-01-02"}},
+		{"/v1/2008-01-02..2008-01-31?to=CYP", 404, []string{"not found", "CYP", "2008-01-02", "2008-01-31"}},
+		{"/v1/2008-01-02..?from=MTL&to=USD", 404, []string{"not found", "MTL"}},
 		{"/v1/2024-12-24?to=XX,KWD&from=CYP", 404, []string{`"XX"`, "KWD", "CYP on 2024-12-24"}},
 	}
 	for _, tt := range tests {
@@ -784,5 +784,70 @@ func TestFrankfurterIgnoresUnknownParameters(t *testing.T) {
 	msg := checkFrankfurterError(t, get(t, h, "/v1/2024-01-01..?amount=0&x=1"), http.StatusUnprocessableEntity)
 	if !strings.Contains(msg, "invalid amount") || strings.Contains(msg, "x ") {
 		t.Errorf("message %q, want only the invalid amount", msg)
+	}
+}
+
+// TestFrankfurterRangeDropsDaysWithoutRates: as Frankfurter, a range
+// answers the publications it can: a currency asked for is left out of a
+// day without its rate, and a day left with no rate, or without the base's,
+// is left out (Frankfurter's rebase drops it; a day with no row of the
+// symbols asked for never appears). 404 only when no day is left.
+func TestFrankfurterRangeDropsDaysWithoutRates(t *testing.T) {
+	h, _ := newHandler(t, frWithSnapshot(t))
+	tests := []struct {
+		target, start, end string
+		base               string   // "" is EUR
+		codes              []string // asked for
+	}{
+		{"/v1/2007-12-01..2008-01-31?to=CYP", "2007-12-01", "2008-01-31", "", []string{"CYP"}}, // CYP ends 2007-12-31
+		{"/v1/2008-11-01..2008-12-31?to=ISK", "2008-11-01", "2008-12-31", "", []string{"ISK"}}, // ISK suspended in late 2008
+		{"/v1/2007-12-20..2008-01-10?to=USD,CYP", "2007-12-20", "2008-01-10", "", []string{"CYP", "USD"}},
+		{"/v1/2007-12-01..2008-01-31?from=MTL&to=USD", "2007-12-01", "2008-01-31", "MTL", []string{"USD"}},
+		{"/2007-12-20..2008-01-10?from=USD&to=CYP,EUR", "2007-12-20", "2008-01-10", "USD", []string{"CYP", "EUR"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.target, func(t *testing.T) {
+			s := frGetSeries(t, h, tt.target)
+			var dates []string
+			for _, d := range frCSVDates(t, tt.start, tt.end) {
+				day := frCSVDay(t, d)
+				if _, ok := day[tt.base]; tt.base != "" && !ok {
+					continue
+				}
+				var codes []string
+				for _, c := range tt.codes {
+					if _, ok := day[c]; ok || c == "EUR" {
+						codes = append(codes, c)
+					}
+				}
+				if len(codes) == 0 {
+					continue
+				}
+				dates = append(dates, d)
+				if diff := cmp.Diff(codes, slices.Sorted(maps.Keys(s.Rates[d]))); diff != "" {
+					t.Errorf("%s: codes (-want +got):\n%s", d, diff)
+				}
+			}
+			if len(dates) == 0 {
+				t.Fatal("the test asks for no day with a rate")
+			}
+			if diff := cmp.Diff(dates, slices.Sorted(maps.Keys(s.Rates))); diff != "" {
+				t.Errorf("dates (-want +got):\n%s", diff)
+			}
+			if s.StartDate != dates[0] || s.EndDate != dates[len(dates)-1] {
+				t.Errorf("start_date %s, end_date %s; want %s, %s", s.StartDate, s.EndDate, dates[0], dates[len(dates)-1])
+			}
+			if tt.base == "" {
+				for d, r := range s.Rates {
+					want := map[string]string{}
+					for _, c := range tt.codes {
+						if v, ok := frCSVDay(t, d)[c]; ok {
+							want[c] = v
+						}
+					}
+					frNumbersEqual(t, r, want)
+				}
+			}
+		})
 	}
 }
