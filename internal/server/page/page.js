@@ -242,12 +242,6 @@
     chartAbort = new AbortController();
     drawn = null;
     if (problemBox.textContent.startsWith('Chart: ')) clearProblems();
-    if (a.from === a.to) {
-      // /timeseries leaves the base out of its rows: nothing to draw.
-      plot.replaceChildren();
-      summary.textContent = 'One ' + a.from + ' is one ' + a.to + ' on every day: there is no chart to draw.';
-      return;
-    }
     const q = { base: a.from, symbols: a.to, start_date: rangeStart(a.date, a.from, a.to), end_date: a.date };
     chart.setAttribute('aria-busy', 'true');
     let res;
