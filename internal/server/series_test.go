@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -896,5 +898,72 @@ func TestTimeseriesETagFollowsTheHistory(t *testing.T) {
 	}
 	if rec := get(t, h, target, "If-None-Match", before.Header().Get("ETag")); rec.Code != http.StatusOK {
 		t.Errorf("the old tag: status %d, want 200 and the new body", rec.Code)
+	}
+}
+
+// failingWriter passes the first write of a body through, flushed to the
+// client, and fails every later one, as a connection that breaks mid-body.
+type failingWriter struct {
+	http.ResponseWriter
+	writes int
+}
+
+func (w *failingWriter) Write(b []byte) (int, error) {
+	if w.writes++; w.writes > 1 {
+		return 0, errors.New("write: connection reset by peer")
+	}
+	n, err := w.ResponseWriter.Write(b)
+	_ = http.NewResponseController(w.ResponseWriter).Flush()
+	return n, err
+}
+
+// TestTimeseriesAbortedStreamIsNotComplete: a time series that fails after
+// its status was sent resets the connection, so a client reading it sees
+// an error, not a clean end of a short body; the failure is logged once,
+// as a warning, with one access line, and net/http logs no panic.
+func TestTimeseriesAbortedStreamIsNotComplete(t *testing.T) {
+	h, logs := newHandler(t, withSeriesSnapshot(t))
+	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&failingWriter{ResponseWriter: w}, r)
+	}))
+	var serverLog bytes.Buffer
+	ts.Config.ErrorLog = log.New(&serverLog, "", 0)
+	ts.Start()
+	defer ts.Close()
+
+	for _, format := range []string{"json", "csv"} {
+		res, err := ts.Client().Get(ts.URL + "/timeseries?symbols=USD,GBP,JPY&start_date=1999-01-04&end_date=2025-05-09&format=" + format)
+		if err != nil {
+			t.Fatalf("%s: GET: %v", format, err)
+		}
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("%s: status = %d, want %d", format, res.StatusCode, http.StatusOK)
+		}
+		if !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("%s: reading the body: %v after %d bytes, want %v", format, err, len(body), io.ErrUnexpectedEOF)
+		}
+	}
+	ts.Close() // every handler has returned
+	if s := serverLog.String(); s != "" {
+		t.Errorf("net/http logged %q, want nothing", s)
+	}
+	var access, aborted int
+	for _, line := range logs.lines(t) {
+		switch line["msg"] {
+		case "request":
+			access++
+			if line["status"] != json.Number("200") {
+				t.Errorf("access line status %v, want 200", line["status"])
+			}
+		case "stream aborted":
+			aborted++
+		case "handler panic":
+			t.Errorf("logged a handler panic: %v", line)
+		}
+	}
+	if access != 2 || aborted != 2 {
+		t.Errorf("%d access lines and %d stream aborted warnings for 2 requests, want 2 and 2", access, aborted)
 	}
 }
