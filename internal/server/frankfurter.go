@@ -368,7 +368,12 @@ func targets(t currency.Table, q frankfurterQuery) []currency.Code {
 // writeQuotes writes amount × rate of each target into o, in code order as
 // Frankfurter sorts them.
 func writeQuotes(o *jsonObject, t currency.Table, q frankfurterQuery) error {
-	for _, code := range targets(t, q) {
+	return writeCodes(o, t, q, targets(t, q))
+}
+
+// writeCodes writes amount × rate of each of codes into o.
+func writeCodes(o *jsonObject, t currency.Table, q frankfurterQuery, codes []currency.Code) error {
+	for _, code := range codes {
 		v, err := t.Quote(q.base, code, &q.amount)
 		if err != nil {
 			return err
@@ -380,8 +385,9 @@ func writeQuotes(o *jsonObject, t currency.Table, q frankfurterQuery) error {
 
 // series answers every publication from the one in force on start to the
 // newest on or before end (today when end is empty): a start on a weekend
-// begins at the Friday before it, as Frankfurter does. Nothing is sampled;
-// maxSeriesValues bounds the answer.
+// begins at the Friday before it, as Frankfurter does. Nothing is sampled,
+// but a day without a rate asked for is answered as Frankfurter answers it
+// (seriesDays); maxSeriesValues bounds the answer.
 func (f *frankfurter) series(w http.ResponseWriter, r *http.Request, startText, endText string) error {
 	var p problems
 	start, ok := parseFrankfurterDate(&p, startText)
@@ -429,60 +435,85 @@ func (f *frankfurter) series(w http.ResponseWriter, r *http.Request, startText, 
 		p.notFound("not found: no ECB rates from " + start.String() + " to " + end.String())
 		return p.err()
 	}
-	if err := checkSeries(&p, rng, q); err != nil {
-		return err
-	}
-	return writeSeries(w, r, rng, q, found)
-}
-
-// checkSeries checks that every code asked for has a rate on every
-// publication of the range (a missing day would silently drop out of a
-// client's chart), and that the answer stays within maxSeriesValues.
-func checkSeries(p *problems, rng currency.Range, q frankfurterQuery) error {
-	codes := q.symbols
-	if q.base != currency.EUR && q.baseOK {
-		codes = append([]currency.Code{q.base}, codes...)
-	}
-	for _, code := range codes {
-		for t := range rng.All() {
-			if _, err := t.Rate(code); err != nil {
-				p.notFound("not found: " + err.Error() + "; ask for a range in which it is published")
-				break
-			}
-		}
-	}
 	if err := p.err(); err != nil {
 		return err
 	}
-	values := 0
+	days := seriesDays(rng, q)
+	if len(days) == 0 {
+		codes := []string{string(q.base)}
+		if q.base == currency.EUR {
+			codes = nil
+		}
+		for _, c := range q.symbols {
+			codes = append(codes, string(c))
+		}
+		p.notFound("not found: no ECB rates of " + strings.Join(codes, ", ") + " from " + start.String() + " to " + end.String())
+		return p.err()
+	}
+	if err := checkSeriesSize(days); err != nil {
+		return err
+	}
+	return writeSeries(w, r, days, q, found)
+}
+
+// seriesDay is one publication of a range and the targets it answers.
+type seriesDay struct {
+	table currency.Table
+	codes []currency.Code
+}
+
+// seriesDays are the publications of rng as Frankfurter answers a range: a
+// target is left out of a day without its rate, and a day without the
+// base's rate, or left with no target, is left out (Frankfurter's rebase
+// drops it; a day without rows for the symbols never appears).
+func seriesDays(rng currency.Range, q frankfurterQuery) []seriesDay {
+	var out []seriesDay
 	for t := range rng.All() {
-		values += len(targets(t, q))
+		if _, err := t.Rate(q.base); err != nil {
+			continue
+		}
+		codes := slices.DeleteFunc(targets(t, q), func(c currency.Code) bool {
+			_, err := t.Rate(c)
+			return err != nil
+		})
+		if len(codes) > 0 {
+			out = append(out, seriesDay{t, codes})
+		}
+	}
+	return out
+}
+
+// checkSeriesSize keeps the answer within maxSeriesValues.
+func checkSeriesSize(days []seriesDay) error {
+	values := 0
+	for _, d := range days {
+		values += len(d.codes)
 	}
 	if values > maxSeriesValues {
-		first, last := rng.Table(0).Date, rng.Table(rng.Len()-1).Date
+		first, last := days[0].table.Date, days[len(days)-1].table.Date
 		return &frankfurterError{http.StatusUnprocessableEntity, []string{fmt.Sprintf(
 			"too many rates: %s..%s holds %d publications and %d rates, at most %d are answered at once; "+
-				"ask for fewer currencies with symbols, or split the range", first, last, rng.Len(), values, maxSeriesValues)}}
+				"ask for fewer currencies with symbols, or split the range", first, last, len(days), values, maxSeriesValues)}}
 	}
 	return nil
 }
 
-func writeSeries(w http.ResponseWriter, r *http.Request, rng currency.Range, q frankfurterQuery, found rates.Answer) error {
+func writeSeries(w http.ResponseWriter, r *http.Request, days []seriesDay, q frankfurterQuery, found rates.Answer) error {
 	body := newJSONObject()
 	defer body.free()
 	body.decimal("amount", &q.amount)
 	body.str("base", string(q.base))
-	body.date("start_date", rng.Table(0).Date)
-	body.date("end_date", rng.Table(rng.Len()-1).Date)
-	days := body.object("rates")
-	for t := range rng.All() {
-		out := days.object(t.Date.String())
-		if err := writeQuotes(&out, t, q); err != nil {
+	body.date("start_date", days[0].table.Date)
+	body.date("end_date", days[len(days)-1].table.Date)
+	out := body.object("rates")
+	for _, d := range days {
+		day := out.object(d.table.Date.String())
+		if err := writeCodes(&day, d.table, q, d.codes); err != nil {
 			return err
 		}
-		out.close()
+		day.close()
 	}
-	days.close()
+	out.close()
 	return respond(w, r, body.end(), found)
 }
 

@@ -799,10 +799,10 @@ func TestFrankfurterRangeDropsDaysWithoutRates(t *testing.T) {
 		base               string   // "" is EUR
 		codes              []string // asked for
 	}{
-		{"/v1/2007-12-01..2008-01-31?to=CYP", "2007-12-01", "2008-01-31", "", []string{"CYP"}}, // CYP ends 2007-12-31
-		{"/v1/2008-11-01..2008-12-31?to=ISK", "2008-11-01", "2008-12-31", "", []string{"ISK"}}, // ISK suspended in late 2008
+		{"/v1/2007-12-03..2008-01-31?to=CYP", "2007-12-03", "2008-01-31", "", []string{"CYP"}}, // CYP ends 2007-12-31
+		{"/v1/2008-11-03..2008-12-31?to=ISK", "2008-11-03", "2008-12-31", "", []string{"ISK"}}, // ISK suspended in late 2008
 		{"/v1/2007-12-20..2008-01-10?to=USD,CYP", "2007-12-20", "2008-01-10", "", []string{"CYP", "USD"}},
-		{"/v1/2007-12-01..2008-01-31?from=MTL&to=USD", "2007-12-01", "2008-01-31", "MTL", []string{"USD"}},
+		{"/v1/2007-12-03..2008-01-31?from=MTL&to=USD", "2007-12-03", "2008-01-31", "MTL", []string{"USD"}},
 		{"/2007-12-20..2008-01-10?from=USD&to=CYP,EUR", "2007-12-20", "2008-01-10", "USD", []string{"CYP", "EUR"}},
 	}
 	for _, tt := range tests {
