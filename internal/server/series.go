@@ -218,11 +218,15 @@ func handleTimeseries(logger *slog.Logger, store Rates, now func() time.Time, ve
 			writeSeriesJSON(out, s, symbols)
 		}
 		out.flush()
-		// The status is sent: a failure now can only end the body early,
-		// which a client sees as a truncated document, and is logged once.
+		// The status is sent: a failure now can only end the body early.
+		// It is logged once, and the connection reset: returning would let
+		// net/http end the chunked body cleanly, so a short CSV would look
+		// complete. recoverPanics and net/http pass ErrAbortHandler on
+		// without logging it again, and the access line is still written.
 		if out.err != nil {
 			logger.Warn("stream aborted", "route", "/timeseries", "error", out.err,
 				"bytes_written", out.written, "request_id", requestIDOf(w))
+			panic(http.ErrAbortHandler)
 		}
 		return nil
 	})
