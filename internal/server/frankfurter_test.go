@@ -554,7 +554,7 @@ func TestFrankfurterUnknownPathsAreOurs(t *testing.T) {
 	for _, target := range []string{
 		"/v1/foo", "/v1/", "/v1", "/v1/latest/", "/v1/latest/x", "/v1/2024-1-1", "/v1/2024-01-01...2024-02-01",
 		"/v1/2024-01-01..2024-02", "/v1/..2024-01-01", "/v1/20240101", "/v1/LATEST", "/v1/openapi.json",
-		"/v2/rates", "/current", "/2024-01-01x", "/v1/%2F2024-01-01",
+		"/v2/rates", "/current", "/2024-01-01x", "/v1/%2F2024-01-01", "/2024-1-1", "/2024-12-24/x", "/v12024-12-24",
 	} {
 		t.Run(target, func(t *testing.T) {
 			got := checkProblem(t, get(t, h, target), http.StatusNotFound)
@@ -640,7 +640,7 @@ func TestFrankfurterCaching(t *testing.T) {
 
 func TestFrankfurterHEAD(t *testing.T) {
 	h, _ := newHandler(t, frWithSnapshot(t))
-	for _, target := range []string{"/v1/latest", "/latest", "/v1/2024-12-24?from=GBP", "/v1/2024-12-01..2024-12-31", "/v1/currencies"} {
+	for _, target := range []string{"/v1/latest", "/latest", "/v1/2024-12-24?from=GBP", "/v1/2024-12-01..2024-12-31", "/v1/currencies", "/2024-12-24", "/2024-12-25..2024-12-31?symbols=USD"} {
 		g, hd := get(t, h, target), serve(t, h, http.MethodHead, target)
 		if hd.Code != http.StatusOK || hd.Body.Len() != 0 {
 			t.Errorf("HEAD %s: status %d, %d bytes; want 200, none", target, hd.Code, hd.Body.Len())
