@@ -693,10 +693,21 @@ func TestTimeseriesLimit(t *testing.T) {
 		})
 	}
 	// Every currency over the whole history is far over, and refused
-	// before anything is computed.
-	p := checkProblem(t, get(t, h, "/timeseries?start_date=1999-01-04"), http.StatusBadRequest)
-	if len(p.Errors) != 1 || !strings.Contains(p.Errors[0].Detail, "6747 publications") {
-		t.Errorf("errors %+v, want the limit, counting 6747 publications", p.Errors)
+	// before anything is computed; the detail names only what was given.
+	for _, tt := range []struct{ query, prefix, advice string }{
+		{"start_date=1999-01-04", "to the newest publication for every currency published in the range asks for 6747 publications × ",
+			"or ask for a few currencies with symbols"},
+		{"start_date=1999-01-04&end_date=2025-05-09", "to end_date for every currency published in the range asks for 6747 publications × ",
+			"or ask for a few currencies with symbols"},
+		{"start_date=1999-01-04&symbols=" + sym25, "to the newest publication for the currencies in symbols asks for 6747 publications × 25 currencies",
+			"or ask for fewer symbols"},
+		{"start_date=1999-01-04&end_date=2025-05-09&symbols=" + sym25, "to end_date for the currencies in symbols asks for 6747 publications × 25 currencies",
+			"or ask for fewer symbols"},
+	} {
+		p := checkProblem(t, get(t, h, "/timeseries?"+tt.query), http.StatusBadRequest)
+		if len(p.Errors) != 1 || !strings.HasPrefix(p.Errors[0].Detail, tt.prefix) || !strings.HasSuffix(p.Errors[0].Detail, tt.advice) {
+			t.Errorf("%.60s: errors %+v, want the limit, starting %q and ending %q", tt.query, p.Errors, tt.prefix, tt.advice)
+		}
 	}
 }
 
