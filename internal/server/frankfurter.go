@@ -26,15 +26,12 @@ import (
 // semantics and error statuses are Frankfurter's; the values are exact
 // (Table.Quote), where Frankfurter rounds them into magnitude bands.
 
-// frankfurterRoutes are the Frankfurter-compatible routes. Everything under
-// /v1/ is one wildcard route: the mux cannot tell a date from a range inside
-// a segment, and a literal /v1/latest beside GET /v1/{x} would conflict with
-// the method-less pattern routes.go registers for each path. That
-// method-less /v1/{segment} also answers 405, not 404, to a POST to any
-// /v1/ path; frankfurterFallback, once routes.go's "/" uses it, serves the
-// date paths instead, and this list keeps only the literal paths.
+// frankfurterRoutes are the Frankfurter routes with literal paths. The date
+// paths (/v1/{date}, /{start}..{end}, ...) cannot be mux patterns beside
+// routes.go's method-less ones; frankfurterFallback, on routes.go's
+// catch-all "/", serves them.
 func frankfurterRoutes(cfg Config) []route {
-	f := &frankfurter{logger: cfg.Logger, store: cfg.Rates, now: cfg.Now, notFound: handleNotFound()}
+	f := &frankfurter{logger: cfg.Logger, store: cfg.Rates, now: cfg.Now}
 	return []route{
 		{"/latest", f.serve(f.latest)},
 		{"/v1/latest", f.serve(f.latest)},
@@ -45,14 +42,14 @@ func frankfurterRoutes(cfg Config) []route {
 
 // frankfurterFallback serves Frankfurter's date paths, /{date},
 // /{start}..{end} and /{start}.. (api.frankfurter.app) and the same under
-// /v1/, and hands every other request to next. It is meant for the
+// /v1/, and hands every other request to next. It serves the
 // catch-all "/" pattern of routes.go: a GET /{x} route cannot be registered
 // beside the method-less /health, /convert, ... patterns (the mux refuses
 // them as conflicting), and the method-less /v1/{segment} beside GET
 // /v1/{segment} answers 405 to a POST /v1/anything, where an unknown path
 // must get 404. Here only a date path gets 405 for another method.
 func frankfurterFallback(cfg Config, next http.Handler) http.Handler {
-	f := &frankfurter{logger: cfg.Logger, store: cfg.Rates, now: cfg.Now, notFound: next}
+	f := &frankfurter{logger: cfg.Logger, store: cfg.Rates, now: cfg.Now}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		segment, v1 := strings.CutPrefix(r.URL.Path, "/v1/")
 		if !v1 {
@@ -77,10 +74,9 @@ func frankfurterFallback(cfg Config, next http.Handler) http.Handler {
 }
 
 type frankfurter struct {
-	logger   *slog.Logger
-	store    Rates
-	now      func() time.Time
-	notFound http.Handler
+	logger *slog.Logger
+	store  Rates
+	now    func() time.Time
 }
 
 func (f *frankfurter) serveDatePath(w http.ResponseWriter, r *http.Request, segment string) {
