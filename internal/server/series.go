@@ -32,6 +32,7 @@ type seriesRange struct {
 	base   currency.Code
 	baseOK bool            // base was read without a problem
 	asked  []currency.Code // the symbols parameter, nil when absent
+	ended  bool            // end_date was given
 }
 
 // seriesRange reads base, symbols, start_date and end_date and looks the
@@ -48,6 +49,7 @@ func (q *query) seriesRange(store Rates, at time.Time) (seriesRange, error) {
 	}
 	s.asked = q.codes("symbols")
 	start := q.requiredDate("start_date", at)
+	_, s.ended = q.raw("end_date")
 	end := q.date("end_date", at)
 	if start != 0 && end != 0 && end < start {
 		q.fail("end_date", "must not be before start_date, "+start.String())
@@ -133,10 +135,19 @@ func (q *query) seriesSymbols(s seriesRange) []currency.Code {
 	slices.Sort(out)
 	if values := s.pubs.Len() * len(out); values > maxSeriesValues {
 		perAnswer := maxSeriesValues / len(out)
+		// The detail names what was asked: a request without end_date or
+		// symbols got their defaults.
+		to, which, fewer := "to the newest publication", "every currency published in the range", "ask for a few currencies with symbols"
+		if s.ended {
+			to = "to end_date"
+		}
+		if s.asked != nil {
+			which, fewer = "the currencies in symbols", "ask for fewer symbols"
+		}
 		q.fail("start_date", fmt.Sprintf(
-			"with end_date and symbols asks for %d publications × %d currencies = %d values, more than the %d one answer holds: "+
-				"split the range into parts of at most %d publications (the first from %s to %s), or ask for fewer symbols",
-			s.pubs.Len(), len(out), values, maxSeriesValues, perAnswer, s.first().Date, s.pubs.Table(perAnswer-1).Date))
+			"%s for %s asks for %d publications × %d currencies = %d values, more than the %d one answer holds: "+
+				"split the range into parts of at most %d publications (the first from %s to %s), or %s",
+			to, which, s.pubs.Len(), len(out), values, maxSeriesValues, perAnswer, s.first().Date, s.pubs.Table(perAnswer-1).Date, fewer))
 	}
 	return out
 }
