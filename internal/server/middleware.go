@@ -288,7 +288,8 @@ func cors(origins []string) func(http.Handler) http.Handler {
 
 var (
 	headerVaryOrigin = []string{"Origin"}
-	headerExposed    = []string{"ETag, X-Request-Id, " + staleHeader}
+	// Content-Disposition carries the file name of /timeseries's CSV.
+	headerExposed = []string{"Content-Disposition, ETag, X-Request-Id, " + staleHeader}
 )
 
 // cleanPath routes a path with empty, "." or ".." segments as its clean
