@@ -90,6 +90,11 @@ type report struct {
 	Phone struct {
 		ScrollWidth int `json:"scrollWidth"`
 		Points      int `json:"points"`
+		Selects     map[string]struct {
+			Text      string `json:"text"`
+			TextWidth int    `json:"textWidth"`
+			Room      int    `json:"room"`
+		} `json:"selects"`
 	} `json:"phone"`
 	ConsoleErrorsBeforeDocs int      `json:"consoleErrorsBeforeDocs"`
 	DocsCSP                 string   `json:"docsCSP"`
@@ -363,6 +368,14 @@ func TestConverterPageInChromium(t *testing.T) {
 	t.Run("phone and problems", func(t *testing.T) {
 		if r.Phone.ScrollWidth > 390 {
 			t.Errorf("at 390 px the page is %d px wide: it scrolls sideways", r.Phone.ScrollWidth)
+		}
+		for _, id := range []string{"from", "to"} {
+			s, ok := r.Phone.Selects[id]
+			if !ok {
+				t.Errorf("no measure of #%s at 390 px", id)
+			} else if s.TextWidth > s.Room {
+				t.Errorf("at 390 px #%s shows %q, %d px wide, in %d px: the name is cut off", id, s.Text, s.TextWidth, s.Room)
+			}
 		}
 		if got, want := r.RefusedStatus, http.StatusBadRequest; got != want {
 			t.Errorf("amount 12,5: /convert = %d, want %d", got, want)

@@ -130,10 +130,29 @@ try {
     const svg = document.querySelector('#plot svg');
     return svg && Number(svg.getAttribute('width')) <= 390;
   });
-  report.phone = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    points: document.querySelector('#plot polyline').points.numberOfItems,
-  }));
+  report.phone = await page.evaluate(() => {
+    // Each select's chosen text against the room it has inside its
+    // padding and drop-down arrow (about 1.5rem): a select cuts off what
+    // does not fit, and its scrollWidth does not say so.
+    const measure = document.createElement('canvas').getContext('2d');
+    const selects = {};
+    for (const id of ['from', 'to']) {
+      const sel = document.getElementById(id);
+      const cs = getComputedStyle(sel);
+      measure.font = cs.font;
+      const text = sel.options[sel.selectedIndex].text;
+      selects[id] = {
+        text,
+        textWidth: Math.ceil(measure.measureText(text).width),
+        room: Math.floor(sel.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 1.5 * parseFloat(cs.fontSize)),
+      };
+    }
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      points: document.querySelector('#plot polyline').points.numberOfItems,
+      selects,
+    };
+  });
   const phone = resolve(shotDir, 'page-phone-390x844.png');
   await page.screenshot({ path: phone, fullPage: true });
   report.screenshots.push(phone);
