@@ -77,7 +77,7 @@ func TestFluctuationValues(t *testing.T) {
 // first and last publications of the range, and change and change_pct
 // follow from them in apd, exactly and rounded half-even.
 func TestFluctuationAgreesWithRates(t *testing.T) {
-	h, _ := newHandler(t, withSeriesSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	// A Saturday start: the range begins at Friday 2024-01-05.
 	got, _ := getFluctuation(t, h, "/fluctuation?base=GBP&start_date=2024-01-06&end_date=2024-12-31")
 	if got.StartDate != "2024-01-05" || got.EndDate != "2024-12-31" {

@@ -2,25 +2,17 @@ package server_test
 
 import (
 	"bytes"
-	"compress/gzip"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"maps"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
-	"github.com/currency-convertor-ecs/currency-api/internal/rates"
-	"github.com/currency-convertor-ecs/currency-api/internal/server"
 )
 
 // The Frankfurter routes are tested on the real embedded ECB snapshot
@@ -29,59 +21,9 @@ import (
 // of Frankfurter v1 (frankfurter.dev/v1 and its source), our own /rates,
 // and values worked out with Python's decimal module.
 
-var frSnapshot = sync.OnceValues(func() (*rates.Store, error) {
-	h, _, err := ecb.LoadSnapshot()
-	if err != nil {
-		return nil, err
-	}
-	return rates.NewStore(h, testPolicy), nil
-})
-
-// withSnapshot serves the embedded ECB history.
-func frWithSnapshot(t testing.TB) func(*server.Config) {
-	t.Helper()
-	store, err := frSnapshot()
-	if err != nil {
-		t.Fatalf("LoadSnapshot: %v", err)
-	}
-	return func(cfg *server.Config) { cfg.Rates = store }
-}
-
-// frECBCSV is the snapshot's CSV read by encoding/csv: date → code → rate
-// text, N/A left out.
-var frECBCSV = sync.OnceValues(func() (map[string]map[string]string, error) {
-	f, err := os.Open("../ecb/eurofxref-hist.csv.gz")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	r := csv.NewReader(zr)
-	r.FieldsPerRecord = -1
-	records, err := r.ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]map[string]string{}
-	header := records[0]
-	for _, rec := range records[1:] {
-		day := map[string]string{}
-		for i, v := range rec[1:] {
-			if code := strings.TrimSpace(header[i+1]); code != "" && v != "N/A" && v != "" {
-				day[code] = v
-			}
-		}
-		out[rec[0]] = day
-	}
-	return out, nil
-})
-
 func frCSVDay(t *testing.T, date string) map[string]string {
 	t.Helper()
-	days, err := frECBCSV()
+	days, err := ecbCSV()
 	if err != nil {
 		t.Fatalf("read the ECB CSV: %v", err)
 	}
@@ -95,7 +37,7 @@ func frCSVDay(t *testing.T, date string) map[string]string {
 // frCSVDates are the publication dates of the CSV from start to end, sorted.
 func frCSVDates(t *testing.T, start, end string) []string {
 	t.Helper()
-	days, err := frECBCSV()
+	days, err := ecbCSV()
 	if err != nil {
 		t.Fatalf("read the ECB CSV: %v", err)
 	}
@@ -204,7 +146,7 @@ func frRoundHalfUp(x *big.Rat, places int) string {
 }
 
 func TestFrankfurterLatestIsTheNewestPublication(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	want := frCSVDay(t, "2025-05-09")
 	for _, target := range []string{"/v1/latest", "/latest", "/v1/current"} {
 		t.Run(target, func(t *testing.T) {
@@ -219,7 +161,7 @@ func TestFrankfurterLatestIsTheNewestPublication(t *testing.T) {
 }
 
 func TestFrankfurterBodyIsFrankfurtersShape(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	// Members in Frankfurter's order, rates sorted by code.
 	rec := get(t, h, "/v1/2024-12-24?from=GBP&to=USD,CHF&amount=100")
 	if got, want := rec.Body.String(), `{"amount":100,"base":"GBP","date":"2024-12-24","rates":{"CHF":113.012499245,"USD":125.535897591}}`+"\n"; got != want {
@@ -236,7 +178,7 @@ func TestFrankfurterBodyIsFrankfurtersShape(t *testing.T) {
 // agrees on every digit below); Frankfurter answers 113.02, having rounded
 // 100 × 0.82805 to 82.80 first.
 func TestFrankfurterExactValues(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	d := frGetDay(t, h, "/v1/2024-12-24?from=GBP&to=CHF,USD,EUR,JPY&amount=100")
 	// decimal.Context(prec=12, rounding=ROUND_HALF_EVEN).divide(100*to, from)
 	want := map[string]string{"CHF": "113.012499245", "USD": "125.535897591", "EUR": "120.765654248", "JPY": "19714.993056"}
@@ -258,7 +200,7 @@ func TestFrankfurterExactValues(t *testing.T) {
 // TestFrankfurterRatesMatchOurRates: with amount 1 every value is the cross
 // rate /rates shows for the same base and date.
 func TestFrankfurterRatesMatchOurRates(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	for _, base := range []string{"EUR", "GBP", "JPY", "IDR"} {
 		for _, date := range []string{"2024-12-24", "2008-06-02", "2025-05-09"} {
 			d := frGetDay(t, h, "/v1/"+date+"?base="+base)
@@ -275,7 +217,7 @@ func TestFrankfurterRatesMatchOurRates(t *testing.T) {
 }
 
 func TestFrankfurterParameterAliases(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	pairs := [][2]string{
 		{"/v1/2024-12-24?from=GBP&to=USD,CHF", "/v1/2024-12-24?base=GBP&symbols=USD,CHF"},
 		{"/v1/2024-12-24?from=GBP&to=USD,CHF", "/v1/2024-12-24?from=gbp&symbols=chf,usd"},
@@ -295,7 +237,7 @@ func TestFrankfurterParameterAliases(t *testing.T) {
 }
 
 func TestFrankfurterManyTargets(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	d := frGetDay(t, h, "/v1/2024-12-24?from=USD&to=ZAR,GBP,JPY,CHF,AUD,EUR,gbp")
 	if got, want := slices.Sorted(maps.Keys(d.Rates)), []string{"AUD", "CHF", "EUR", "GBP", "JPY", "ZAR"}; !slices.Equal(got, want) {
 		t.Errorf("rates of %v, want %v", got, want)
@@ -315,7 +257,7 @@ func TestFrankfurterManyTargets(t *testing.T) {
 // TestFrankfurterSameCurrency: the rate of a currency in itself is 1, as
 // Frankfurter's #51 asked (v1 answered 422 "bad currency pair").
 func TestFrankfurterSameCurrency(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	tests := []struct {
 		target string
 		want   map[string]string
@@ -345,7 +287,7 @@ func TestFrankfurterSameCurrency(t *testing.T) {
 // TestFrankfurterAmounts: amounts as clients print floats, echoed as the
 // exact decimal they denote.
 func TestFrankfurterAmounts(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	tests := []struct{ amount, echo, usd string }{
 		{"10", "10", "10.395"},
 		{"1e3", "1000", "1039.5"},
@@ -365,7 +307,7 @@ func TestFrankfurterAmounts(t *testing.T) {
 }
 
 func TestFrankfurterWeekendsAndHolidays(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	for date, want := range map[string]string{
 		"2024-12-24": "2024-12-24",
 		"2024-12-25": "2024-12-24", // Christmas, a TARGET holiday
@@ -385,7 +327,7 @@ func TestFrankfurterWeekendsAndHolidays(t *testing.T) {
 }
 
 func TestFrankfurterRange(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	tests := []struct {
 		target, start, end string
 	}{
@@ -423,7 +365,7 @@ func TestFrankfurterRange(t *testing.T) {
 // TestFrankfurterRangeMatchesDays: each day of a range is the answer for
 // that day alone.
 func TestFrankfurterRangeMatchesDays(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	s := frGetSeries(t, h, "/v1/2024-12-20..2024-12-31?from=GBP&to=CHF,USD,JPY&amount=100")
 	if s.Amount != "100" || s.Base != "GBP" || len(s.Rates) != 6 {
 		t.Fatalf("amount %s base %s, %d days; want 100 GBP, 6 days", s.Amount, s.Base, len(s.Rates))
@@ -442,7 +384,7 @@ func TestFrankfurterRangeMatchesDays(t *testing.T) {
 // TestFrankfurterRangeLimit: every publication since 1999 of every
 // currency is beyond maxSeriesValues (100,000); of one currency it is not.
 func TestFrankfurterRangeLimit(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	msg := checkFrankfurterError(t, get(t, h, "/v1/1999-01-04..2025-05-09"), http.StatusUnprocessableEntity)
 	for _, want := range []string{"too many rates", "6747 publications", "100000", "symbols"} {
 		if !strings.Contains(msg, want) {
@@ -490,7 +432,7 @@ func checkFrankfurterError(t *testing.T, rec *httptest.ResponseRecorder, status 
 }
 
 func TestFrankfurterErrors(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	tests := []struct {
 		target string
 		status int
@@ -549,7 +491,7 @@ func TestFrankfurterErrors(t *testing.T) {
 // TestFrankfurterUnknownPathsAreOurs: a segment under /v1/ that is none of
 // Frankfurter's gets exactly what any unknown path gets: our 404 problem.
 func TestFrankfurterUnknownPathsAreOurs(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	want := checkProblem(t, get(t, h, "/nope"), http.StatusNotFound)
 	for _, target := range []string{
 		"/v1/foo", "/v1/", "/v1", "/v1/latest/", "/v1/latest/x", "/v1/2024-1-1", "/v1/2024-01-01...2024-02-01",
@@ -570,7 +512,7 @@ func TestFrankfurterUnknownPathsAreOurs(t *testing.T) {
 }
 
 func TestFrankfurterCurrencies(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	rec := get(t, h, "/v1/currencies")
 	var names map[string]string
 	frDecode(t, rec, &names)
@@ -595,8 +537,8 @@ func TestFrankfurterCurrencies(t *testing.T) {
 
 // TestFrankfurterCaching: the same freshness, ETag and 304 as /rates.
 func TestFrankfurterCaching(t *testing.T) {
-	fresh, _ := newHandler(t, frWithSnapshot(t))
-	stale, _ := newHandler(t, frWithSnapshot(t), withStale(t))
+	fresh, _ := newHandler(t, withSnapshot(t))
+	stale, _ := newHandler(t, withSnapshot(t), withStale(t))
 	tests := []struct {
 		name      string
 		h         http.Handler
@@ -639,7 +581,7 @@ func TestFrankfurterCaching(t *testing.T) {
 }
 
 func TestFrankfurterHEAD(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	for _, target := range []string{"/v1/latest", "/latest", "/v1/2024-12-24?from=GBP", "/v1/2024-12-01..2024-12-31", "/v1/currencies", "/2024-12-24", "/2024-12-25..2024-12-31?symbols=USD"} {
 		g, hd := get(t, h, target), serve(t, h, http.MethodHead, target)
 		if hd.Code != http.StatusOK || hd.Body.Len() != 0 {
@@ -658,7 +600,7 @@ func TestFrankfurterHEAD(t *testing.T) {
 }
 
 func TestFrankfurterMethodsAndCORS(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	for _, target := range []string{"/v1/latest", "/latest", "/v1/2024-12-24", "/v1/currencies"} {
 		checkProblem(t, serve(t, h, http.MethodPost, target), http.StatusMethodNotAllowed)
 	}
@@ -675,7 +617,7 @@ func TestFrankfurterMethodsAndCORS(t *testing.T) {
 // TestFrankfurterBodyReadableByEncodingJSON: every answer decodes with
 // encoding/json into numbers (no strings, no NaN).
 func TestFrankfurterBodyReadableByEncodingJSON(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	for _, target := range []string{"/v1/latest?amount=1e-10&from=IDR", "/v1/1999-01-04..1999-02-01?from=JPY&amount=999999999999999"} {
 		var v any
 		if err := json.NewDecoder(io.NopCloser(get(t, h, target).Body)).Decode(&v); err != nil {
@@ -687,7 +629,7 @@ func TestFrankfurterBodyReadableByEncodingJSON(t *testing.T) {
 // TestFrankfurterUnprefixed: api.frankfurter.app's paths, without /v1,
 // answer exactly as under /v1/.
 func TestFrankfurterUnprefixed(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	for _, path := range []string{
 		"/2024-12-24?from=GBP&to=CHF&amount=100", "/2024-12-25", "/2024-12-28..2025-01-03?symbols=USD",
 		"/2025-05-01..", "/2010-31-01", "/1999-01-01", "/2024-12-24?base=XYZ",
@@ -712,7 +654,7 @@ func TestFrankfurterDatePathsNameTheirRoute(t *testing.T) {
 		{"/2024-12-24..2024-12-31", "/{dates}"},
 		{"/nope", "unmatched"},
 	} {
-		h, logs := newHandler(t, frWithSnapshot(t))
+		h, logs := newHandler(t, withSnapshot(t))
 		get(t, h, tt.target)
 		lines := logs.lines(t)
 		if len(lines) != 1 {
@@ -744,7 +686,7 @@ func TestFrankfurterRangeAfterNewest(t *testing.T) {
 // decimal module: 999999999999999.999999 × 163.36 ÷ 18606.59 =
 // 8779685047072.032..., × 1.1252 ÷ 18606.59 = 60473197936.860...).
 func TestFrankfurterLargeAmountsKeepMinorUnits(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	const amount = "999999999999999.999999"
 	d := frGetDay(t, h, "/v1/2025-05-09?amount="+amount+"&from=IDR&to=JPY,USD")
 	for code, want := range map[string]string{"JPY": "8779685047072", "USD": "60473197936.86"} {
@@ -763,7 +705,7 @@ func TestFrankfurterLargeAmountsKeepMinorUnits(t *testing.T) {
 // changes nothing; from wins over base and to over symbols, as
 // Frankfurter's values_at(:from, :base).compact.first.
 func TestFrankfurterIgnoresUnknownParameters(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	for _, p := range [][2]string{
 		{"/v1/2024-12-24?_=12345", "/v1/2024-12-24"},
 		{"/2024-12-24?_=1&_=2&callback=x", "/2024-12-24"},
@@ -793,7 +735,7 @@ func TestFrankfurterIgnoresUnknownParameters(t *testing.T) {
 // is left out (Frankfurter's rebase drops it; a day with no row of the
 // symbols asked for never appears). 404 only when no day is left.
 func TestFrankfurterRangeDropsDaysWithoutRates(t *testing.T) {
-	h, _ := newHandler(t, frWithSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	tests := []struct {
 		target, start, end string
 		base               string   // "" is EUR

@@ -2,17 +2,21 @@ package server_test
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/csv"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/currency-convertor-ecs/currency-api/internal/currency"
+	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
 	"github.com/currency-convertor-ecs/currency-api/internal/rates"
 	"github.com/currency-convertor-ecs/currency-api/internal/server"
 )
@@ -235,3 +239,53 @@ func checkProblem(t testing.TB, rec *httptest.ResponseRecorder, status int) prob
 	}
 	return p
 }
+
+// snapshotHistory is the ECB history embedded in the binary, loaded once.
+var snapshotHistory = sync.OnceValues(func() (*currency.History, error) {
+	h, _, err := ecb.LoadSnapshot()
+	return h, err
+})
+
+// withSnapshot serves the embedded ECB history from a real store of its
+// own; the clock stays at testNow, before Monday 2025-05-12's rates are due.
+func withSnapshot(t testing.TB) func(*server.Config) {
+	t.Helper()
+	h, err := snapshotHistory()
+	if err != nil {
+		t.Fatalf("ecb.LoadSnapshot: %v", err)
+	}
+	return func(cfg *server.Config) { cfg.Rates = rates.NewStore(h, testPolicy) }
+}
+
+// ecbCSV is the ECB's own file as the repository ships it, read with
+// encoding/csv: date → code → rate text, "N/A" and empty cells left out. It
+// is the peer the answers over the embedded history must repeat.
+var ecbCSV = sync.OnceValues(func() (map[string]map[string]string, error) {
+	f, err := os.Open("../ecb/eurofxref-hist.csv.gz")
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(zr)
+	r.FieldsPerRecord = -1
+	records, err := r.ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]string{}
+	header := records[0]
+	for _, rec := range records[1:] {
+		day := map[string]string{}
+		for i, v := range rec[1:] {
+			if code := strings.TrimSpace(header[i+1]); code != "" && v != "N/A" && v != "" {
+				day[code] = v
+			}
+		}
+		out[rec[0]] = day
+	}
+	return out, nil
+})

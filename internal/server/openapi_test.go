@@ -152,7 +152,7 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 	status int
 } {
 	stale, _ := newHandler(t, withStale(t))
-	series, _ := newHandler(t, withSeriesSnapshot(t)) // the real history, for the time-series limit
+	series, _ := newHandler(t, withSnapshot(t)) // the real history, for the time-series limit
 	type tc = struct {
 		name   string
 		h      http.Handler
@@ -197,7 +197,7 @@ func conformanceCases(t *testing.T, fresh http.Handler) []struct {
 		{"fluctuation bad", fresh, "/fluctuation?base=XYZ&symbols=US,KWD&start_date=2020-03-16&end_date=2020-03-13&format=csv", nil, 400},
 		{"fluctuation no rate on an end", fresh, "/fluctuation?symbols=CYP&start_date=2007-12-31&end_date=2020-03-13", nil, 400},
 	}
-	snapshot, _ := newHandler(t, frWithSnapshot(t))
+	snapshot, _ := newHandler(t, withSnapshot(t))
 	cases = append(cases,
 		tc{"frankfurter latest", fresh, "/v1/latest?from=GBP&to=USD,JPY,GBP&amount=100", nil, 200},
 		tc{"frankfurter latest unprefixed", fresh, "/latest?base=usd&symbols=EUR&amount=1e3", nil, 200},

@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -12,18 +11,14 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/cockroachdb/apd/v3"
 
 	"github.com/currency-convertor-ecs/currency-api/internal/currency"
-	"github.com/currency-convertor-ecs/currency-api/internal/ecb"
-	"github.com/currency-convertor-ecs/currency-api/internal/rates"
 	"github.com/currency-convertor-ecs/currency-api/internal/server"
 )
 
@@ -165,23 +160,6 @@ func seriesDecimal(t testing.TB, s string) *apd.Decimal {
 func seriesSameDecimal(t testing.TB, a, b string) bool {
 	t.Helper()
 	return seriesDecimal(t, a).Cmp(seriesDecimal(t, b)) == 0
-}
-
-var seriesSnapshot = sync.OnceValues(func() (*currency.History, error) {
-	h, _, err := ecb.LoadSnapshot()
-	return h, err
-})
-
-// withSeriesSnapshot serves the real ECB history embedded in the binary, from a
-// real store; the clock stays at testNow, three days after its newest
-// publication (Friday 2025-05-09), before Monday's is due.
-func withSeriesSnapshot(t testing.TB) func(*server.Config) {
-	t.Helper()
-	h, err := seriesSnapshot()
-	if err != nil {
-		t.Fatalf("ecb.LoadSnapshot: %v", err)
-	}
-	return func(cfg *server.Config) { cfg.Rates = rates.NewStore(h, testPolicy) }
 }
 
 // seriesRatesOn returns /rates for base on date: the peer whose numbers a time
@@ -365,7 +343,7 @@ func TestTimeseriesMissingRates(t *testing.T) {
 // TestTimeseriesSnapshotGaps runs on the real history: ISK had no rate from
 // 2008-12-10 to 2018-01-31, CYP none after 2007-12-31.
 func TestTimeseriesSnapshotGaps(t *testing.T) {
-	h, _ := newHandler(t, withSeriesSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	got := getTimeseries(t, h, "/timeseries?symbols=ISK,USD&start_date=2008-12-08&end_date=2008-12-11")
 	want := map[string][]string{"2008-12-08": {"ISK", "USD"}, "2008-12-09": {"ISK", "USD"}, "2008-12-10": {"USD"}, "2008-12-11": {"USD"}}
 	if len(got.days) != 4 {
@@ -382,41 +360,12 @@ func TestTimeseriesSnapshotGaps(t *testing.T) {
 	}
 }
 
-// seriesECBCSV reads the ECB's own file, as shipped in the repository, with
-// encoding/csv: date → code → rate text, "N/A" and empty cells left out.
-var seriesECBCSV = sync.OnceValues(func() (map[string]map[string]string, error) {
-	f, err := os.Open("../ecb/eurofxref-hist.csv.gz")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := csv.NewReader(zr).ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]map[string]string{}
-	for _, row := range rows[1:] {
-		day := map[string]string{}
-		for i, v := range row[1:] {
-			if code := rows[0][i+1]; code != "" && v != "" && v != "N/A" {
-				day[code] = v
-			}
-		}
-		out[row[0]] = day
-	}
-	return out, nil
-})
-
 // TestTimeseriesSnapshotEveryPublication: a year of every currency against
 // the euro is every row of the ECB's file for that year, each value the
 // one the ECB printed.
 func TestTimeseriesSnapshotEveryPublication(t *testing.T) {
-	h, _ := newHandler(t, withSeriesSnapshot(t))
-	ecbRows, err := seriesECBCSV()
+	h, _ := newHandler(t, withSnapshot(t))
+	ecbRows, err := ecbCSV()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +379,7 @@ func TestTimeseriesSnapshotEveryPublication(t *testing.T) {
 	if len(ecbDates) != 257 {
 		t.Fatalf("the ECB file has %d publications in 2020, want 257", len(ecbDates))
 	}
-	hist, _ := seriesSnapshot()
+	hist, _ := snapshotHistory()
 	if n := hist.Range(date(t, "2020-01-02"), date(t, "2020-12-31")).Len(); n != 257 {
 		t.Errorf("History.Range(2020-01-02, 2020-12-31).Len() = %d, want 257", n)
 	}
@@ -649,7 +598,7 @@ func TestTimeseriesCachingAndETag(t *testing.T) {
 // history.
 func seriesLimitRange(t *testing.T, n int) (start, end string) {
 	t.Helper()
-	hist, _ := seriesSnapshot()
+	hist, _ := snapshotHistory()
 	all := hist.Range(currency.FirstDate, hist.Latest())
 	return all.Table(all.Len() - n).Date.String(), hist.Latest().String()
 }
@@ -657,7 +606,7 @@ func seriesLimitRange(t *testing.T, n int) (start, end string) {
 // TestTimeseriesLimit: maxSeriesValues (100,000) values pass, one
 // publication more fails with a 400 that says how to split the request.
 func TestTimeseriesLimit(t *testing.T) {
-	h, _ := newHandler(t, withSeriesSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	// The first 20 were published on each of the 5000 publications since
 	// 2005-10-26; MXN and INR (from 2008 and 2009) on each of the 4000.
 	const sym25 = "AUD,BGN,CAD,CHF,CNY,CZK,DKK,GBP,HKD,HUF,IDR,JPY,KRW,MYR,NOK,NZD,PHP,PLN,RON,SEK,SGD,THB,USD,MXN,INR"
@@ -737,7 +686,7 @@ func (w *seriesWriter) Write(b []byte) (int, error) {
 // writes, so the service never holds the whole body, and a failed write
 // aborts it.
 func TestTimeseriesStreams(t *testing.T) {
-	h, logs := newHandler(t, withSeriesSnapshot(t))
+	h, logs := newHandler(t, withSnapshot(t))
 	const target = "/timeseries?symbols=USD,JPY,GBP,CHF,AUD,CAD,SEK,NOK,DKK,HKD,SGD,KRW,NZD,ZAR&start_date=1999-01-04"
 	for _, format := range []string{"json", "csv"} {
 		w := &seriesWriter{header: http.Header{}}
@@ -816,7 +765,7 @@ func TestTimeseriesStreams(t *testing.T) {
 // of it, so no whole-body buffer exists: a buffered body alone would cost
 // its size, and about as much again in the growth of its buffer.
 func TestTimeseriesMemoryBounded(t *testing.T) {
-	h, _ := newHandler(t, withSeriesSnapshot(t))
+	h, _ := newHandler(t, withSnapshot(t))
 	const target = "/timeseries?symbols=USD,JPY,GBP,CHF,AUD,CAD,SEK,NOK,DKK,HKD,SGD,KRW,NZD,ZAR&start_date=1999-01-04"
 	w := &seriesWriter{header: http.Header{}}
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, target, nil))
@@ -948,7 +897,7 @@ func (w *failingWriter) Write(b []byte) (int, error) {
 // an error, not a clean end of a short body; the failure is logged once,
 // as a warning, with one access line, and net/http logs no panic.
 func TestTimeseriesAbortedStreamIsNotComplete(t *testing.T) {
-	h, logs := newHandler(t, withSeriesSnapshot(t))
+	h, logs := newHandler(t, withSnapshot(t))
 	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.ServeHTTP(&failingWriter{ResponseWriter: w}, r)
 	}))
