@@ -713,6 +713,9 @@ func TestFrankfurterIgnoresUnknownParameters(t *testing.T) {
 		{"/latest?from=GBP&to=USD&x=1", "/latest?from=GBP&to=USD"},
 		{"/v1/2024-12-02..2024-12-06?to=USD&_=1", "/v1/2024-12-02..2024-12-06?to=USD"},
 		{"/v1/currencies?_=12345&base=USD", "/v1/currencies"},
+		{"/v1/latest?query=x", "/v1/latest"},
+		{"/v1/currencies?query=1", "/v1/currencies"},
+		{"/v1/2024-01-02..2024-01-05?to=USD&query=abc", "/v1/2024-01-02..2024-01-05?to=USD"},
 		{"/v1/latest?from=USD&base=GBP", "/v1/latest?from=USD"},
 		{"/v1/latest?base=GBP&from=USD", "/v1/latest?from=USD"},
 		{"/v1/2024-12-24?to=USD&symbols=GBP", "/v1/2024-12-24?to=USD"},
@@ -791,5 +794,15 @@ func TestFrankfurterRangeDropsDaysWithoutRates(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFrankfurterEmptyRangeNamesEachCodeOnce: the 404 of a range with no
+// publication left names the currencies asked for, each once.
+func TestFrankfurterEmptyRangeNamesEachCodeOnce(t *testing.T) {
+	h, _ := newHandler(t, withSnapshot(t))
+	msg := checkFrankfurterError(t, get(t, h, "/v1/2008-01-02..2008-01-31?from=CYP&to=CYP"), http.StatusNotFound)
+	if strings.Count(msg, "CYP") != 1 {
+		t.Errorf("message %q, want CYP named once", msg)
 	}
 }
