@@ -202,8 +202,11 @@ var frankfurterParams = []string{"amount", "base", "from", "symbols", "to"}
 // buster (jQuery's _=<time>) must not turn an answer into an error.
 func frankfurterQueryErrors(r *http.Request, p *problems, known ...string) query {
 	q := parseQuery(r, known...)
-	for _, e := range q.errs {
-		if e.Parameter == "query" || slices.Contains(known, e.Parameter) {
+	// A parameter may itself be named "query": only the malformed flag
+	// says the query string could not be read, and parseQuery reports that
+	// problem first.
+	for i, e := range q.errs {
+		if (i == 0 && q.malformed) || slices.Contains(known, e.Parameter) {
 			p.invalid(e.Parameter + " " + e.Detail)
 		}
 	}
@@ -441,7 +444,9 @@ func (f *frankfurter) series(w http.ResponseWriter, r *http.Request, startText, 
 			codes = nil
 		}
 		for _, c := range q.symbols {
-			codes = append(codes, string(c))
+			if !slices.Contains(codes, string(c)) {
+				codes = append(codes, string(c))
+			}
 		}
 		p.notFound("not found: no ECB rates of " + strings.Join(codes, ", ") + " from " + start.String() + " to " + end.String())
 		return p.err()
