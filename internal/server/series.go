@@ -145,9 +145,9 @@ func (q *query) seriesSymbols(s seriesRange) []currency.Code {
 			which, fewer = "the currencies in symbols", "ask for fewer symbols"
 		}
 		q.fail("start_date", fmt.Sprintf(
-			"%s for %s asks for %d publications × %d currencies = %d values, more than the %d one answer holds: "+
+			"from start_date %s %s, for %s, is %d publications × %d currencies = %d values, more than the %d one answer holds: "+
 				"split the range into parts of at most %d publications (the first from %s to %s), or %s",
-			to, which, s.pubs.Len(), len(out), values, maxSeriesValues, perAnswer, s.first().Date, s.pubs.Table(perAnswer-1).Date, fewer))
+			s.first().Date, to, which, s.pubs.Len(), len(out), values, maxSeriesValues, perAnswer, s.first().Date, s.pubs.Table(perAnswer-1).Date, fewer))
 	}
 	return out
 }

@@ -644,13 +644,13 @@ func TestTimeseriesLimit(t *testing.T) {
 	// Every currency over the whole history is far over, and refused
 	// before anything is computed; the detail names only what was given.
 	for _, tt := range []struct{ query, prefix, advice string }{
-		{"start_date=1999-01-04", "to the newest publication for every currency published in the range asks for 6747 publications × ",
+		{"start_date=1999-01-04", "from start_date 1999-01-04 to the newest publication, for every currency published in the range, is 6747 publications × ",
 			"or ask for a few currencies with symbols"},
-		{"start_date=1999-01-04&end_date=2025-05-09", "to end_date for every currency published in the range asks for 6747 publications × ",
+		{"start_date=1999-01-04&end_date=2025-05-09", "from start_date 1999-01-04 to end_date, for every currency published in the range, is 6747 publications × ",
 			"or ask for a few currencies with symbols"},
-		{"start_date=1999-01-04&symbols=" + sym25, "to the newest publication for the currencies in symbols asks for 6747 publications × 25 currencies",
+		{"start_date=1999-01-04&symbols=" + sym25, "from start_date 1999-01-04 to the newest publication, for the currencies in symbols, is 6747 publications × 25 currencies",
 			"or ask for fewer symbols"},
-		{"start_date=1999-01-04&end_date=2025-05-09&symbols=" + sym25, "to end_date for the currencies in symbols asks for 6747 publications × 25 currencies",
+		{"start_date=1999-01-04&end_date=2025-05-09&symbols=" + sym25, "from start_date 1999-01-04 to end_date, for the currencies in symbols, is 6747 publications × 25 currencies",
 			"or ask for fewer symbols"},
 	} {
 		p := checkProblem(t, get(t, h, "/timeseries?"+tt.query), http.StatusBadRequest)
