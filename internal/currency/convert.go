@@ -113,36 +113,63 @@ func (t Table) pair(from, to Code) (Rate, Rate, error) {
 var decimalOne = apd.New(1, 0)
 
 // divideRoundHalfUp returns a × b ÷ c rounded half-up to places decimal
-// places, for non-negative a and positive b, c. It works on integers: with
-// n = a × b × 10^places, q = ⌊n ÷ c⌋ and r = n − q × c, the result is
-// (q + [2r ≥ c]) × 10^−places, with no intermediate rounding at all.
+// places, for non-negative a and positive b, c, with no intermediate
+// rounding at all (quoRound).
 func divideRoundHalfUp(a, b, c *apd.Decimal, places int) (apd.Decimal, error) {
-	var n, q, qc, r, twice apd.Decimal
+	var n apd.Decimal
 	if _, err := exact.Mul(&n, a, b); err != nil {
-		return q, err
+		return n, err
 	}
-	n.Exponent += int32(places)
-	if _, err := exact.QuoInteger(&q, &n, c); err != nil {
+	return quoRound(&n, c, places, false)
+}
+
+// quoRound returns n ÷ c rounded once to places decimal places, for a
+// positive c: a tie goes away from zero, or to the even neighbour when
+// halfEven. It works on integers: with m = n × 10^places, q = m ÷ c
+// truncated toward zero and r = m − q × c, q moves one away from zero when
+// 2|r| > c, or when 2|r| = c and the tie is not broken toward q (q odd, or
+// not halfEven); nothing is rounded before that. The result has exactly
+// places decimal places.
+func quoRound(n, c *apd.Decimal, places int, halfEven bool) (apd.Decimal, error) {
+	var m, q, qc, r, twice apd.Decimal
+	m.Set(n)
+	m.Exponent += int32(places)
+	if _, err := exact.QuoInteger(&q, &m, c); err != nil {
 		return q, err
 	}
 	if _, err := exact.Mul(&qc, &q, c); err != nil {
 		return q, err
 	}
-	if _, err := exact.Sub(&r, &n, &qc); err != nil {
+	if _, err := exact.Sub(&r, &m, &qc); err != nil {
 		return q, err
 	}
+	r.Abs(&r)
 	if _, err := exact.Add(&twice, &r, &r); err != nil {
 		return q, err
 	}
-	if twice.Cmp(c) >= 0 {
-		if _, err := exact.Add(&q, &q, decimalOne); err != nil {
-			return q, err
-		}
-	}
-	// q is an integer; shifting its exponent back gives exactly places digits.
+	// q is an integer; at exponent 0 its parity is its last digit's, and
+	// shifting the exponent back gives exactly places digits.
 	if _, err := exact.Quantize(&q, &q, 0); err != nil {
 		return q, err
 	}
+	if cmp := twice.Cmp(c); cmp > 0 || (cmp == 0 && (!halfEven || isOdd(&q))) {
+		step := decimalOne
+		if m.Negative {
+			step = decimalMinusOne
+		}
+		if _, err := exact.Add(&q, &q, step); err != nil {
+			return q, err
+		}
+	}
 	q.Exponent -= int32(places)
 	return q, nil
+}
+
+var decimalMinusOne = apd.New(-1, 0)
+
+// isOdd reports whether the integer d, at exponent 0, is odd.
+func isOdd(d *apd.Decimal) bool {
+	var last apd.BigInt
+	last.Rem(&d.Coeff, apd.NewBigInt(2))
+	return last.Sign() != 0
 }
