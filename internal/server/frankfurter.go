@@ -470,13 +470,10 @@ type seriesDay struct {
 func seriesDays(rng currency.Range, q frankfurterQuery) []seriesDay {
 	var out []seriesDay
 	for t := range rng.All() {
-		if _, err := t.Rate(q.base); err != nil {
+		if !t.Has(q.base) {
 			continue
 		}
-		codes := slices.DeleteFunc(targets(t, q), func(c currency.Code) bool {
-			_, err := t.Rate(c)
-			return err != nil
-		})
+		codes := slices.DeleteFunc(targets(t, q), func(c currency.Code) bool { return !t.Has(c) })
 		if len(codes) > 0 {
 			out = append(out, seriesDay{t, codes})
 		}
