@@ -81,7 +81,7 @@ func handleOpenAPI(logger *slog.Logger, spec *apiSpec) http.Handler {
 		if err := q.err(); err != nil {
 			return err
 		}
-		writeBody(w, r, headerJSON, spec.raw, []string{cacheDocs})
+		writeBody(w, r, headerJSON, spec.raw, headerDocs)
 		return nil
 	})
 }
@@ -99,7 +99,7 @@ func handleDocs(logger *slog.Logger, spec *apiSpec) http.Handler {
 			return err
 		}
 		w.Header()["Content-Security-Policy"] = headerPageCSP
-		writeBody(w, r, []string{"text/html; charset=utf-8"}, page, []string{cacheDocs})
+		writeBody(w, r, headerHTML, page, headerDocs)
 		return nil
 	})
 }

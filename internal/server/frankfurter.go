@@ -279,12 +279,6 @@ func parseFrankfurterDate(p *problems, s string) (currency.Date, bool) {
 	return d, true
 }
 
-// today is the newest date a client may ask for: taken at UTC+14, as on our
-// own routes, so no client anywhere is refused its own current date.
-func (f *frankfurter) today() currency.Date {
-	return currency.DateOf(f.now().In(earliestZone))
-}
-
 func (f *frankfurter) latest(w http.ResponseWriter, r *http.Request) error {
 	return f.answerDay(w, r, 0, true, &problems{})
 }
@@ -297,7 +291,7 @@ func (f *frankfurter) day(w http.ResponseWriter, r *http.Request, s string) erro
 	case date < currency.FirstDate:
 		p.notFound("not found: there are no ECB rates before " + currency.FirstDate.String())
 		ok = false
-	case date > f.today():
+	case date > todayAnywhere(f.now()):
 		p.notFound("not found: " + date.String() + " is in the future")
 		ok = false
 	}
@@ -398,7 +392,7 @@ func (f *frankfurter) series(w http.ResponseWriter, r *http.Request, startText, 
 	}
 	if ok {
 		switch {
-		case start > f.today():
+		case start > todayAnywhere(f.now()):
 			p.notFound("not found: the range starts in the future, on " + start.String())
 			ok = false
 		case end != 0 && end < start:

@@ -227,12 +227,16 @@ func (q *query) date(name string, now time.Time) currency.Date {
 		q.fail(name, err.Error())
 	case d < currency.FirstDate:
 		q.fail(name, "must not be before "+currency.FirstDate.String()+", the first ECB publication")
-	case d > currency.DateOf(now.In(earliestZone)):
+	case d > todayAnywhere(now):
 		q.fail(name, "must not be in the future")
 	default:
 		return d
 	}
 	return 0
 }
+
+// todayAnywhere is the newest date a client anywhere may call today: the
+// date at UTC+14, the earliest time zone.
+func todayAnywhere(now time.Time) currency.Date { return currency.DateOf(now.In(earliestZone)) }
 
 var earliestZone = time.FixedZone("UTC+14", 14*3600)

@@ -54,6 +54,7 @@ var (
 	headerTrue      = []string{"true"}
 	headerFalse     = []string{"false"}
 	headerNoStore   = []string{cacheNoStore}
+	headerDocs      = []string{cacheDocs}
 	headerFinal     = []string{cacheFinal}
 	headerBehind    = []string{cacheBehind}
 	headerNosniff   = []string{"nosniff"}
